@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Node and topic names become Kafka topic names and PostgreSQL slot names: keep them to a safe alphabet. */
+const nodeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,40}$/, 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 41 characters)');
+
+const tableRef = z
+  .string()
+  .min(1)
+  .describe('"schema.table" for PostgreSQL, "database.table" or "table" for MySQL');
+
+const connectionSchema = z.union([
+  z.object({ url: z.string().min(1) }).strict(),
+  z
+    .object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      user: z.string().min(1),
+      password: z.string().optional(),
+      database: z.string().min(1),
+    })
+    .strict(),
+]);
+
+const postgresOptions = z
+  .object({
+    slot: z.string().regex(/^[a-z0-9_]{1,63}$/, 'must be 1-63 characters of a-z, 0-9 and _').optional(),
+    publication: z.string().min(1).max(63).optional(),
+  })
+  .strict();
+
+const nodeSchema = z
+  .object({
+    name: nodeName,
+    engine: z.enum(['postgres', 'mysql']),
+    connection: connectionSchema,
+    tables: z.array(tableRef).min(1, 'list at least one table to replicate'),
+    postgres: postgresOptions.optional(),
+  })
+  .strict();
+
+const kafkaSchema = z
+  .object({
+    brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1),
+    topicPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must hold only letters, digits, ".", "_" and "-"').default('tandem'),
+    partitions: z.number().int().min(1).max(1000).default(1),
+    replicationFactor: z.number().int().min(1).max(10).default(1),
+    clientId: z.string().min(1).default('tandem'),
+  })
+  .strict();
+
+const readerSchema = z
+  .object({
+    /** A Kafka transaction is committed once it holds this many events (at a source transaction boundary)... */
+    batchMaxEvents: z.number().int().min(1).max(1_000_000).default(20_000),
+    /** ...or once its first event is this old. */
+    batchMaxDelayMs: z.number().int().min(1).max(60_000).default(250),
+    /** Events sent to Kafka in one produce request (bounds memory together with chunkMaxBytes). */
+    chunkMaxEvents: z.number().int().min(1).max(100_000).default(2_000),
+    chunkMaxBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** Heartbeat: a tiny source transaction every this many ms, so an idle source never pins its log. */
+    heartbeatIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    kafka: kafkaSchema,
+    nodes: z.array(nodeSchema).min(1, 'configure at least one node'),
+    reader: readerSchema.default(readerSchema.parse({})),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.nodes.forEach((node, i) => {
+      if (seen.has(node.name)) {
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'name'], message: `node name "${node.name}" is used twice; give every node its own name` });
+      }
+      seen.add(node.name);
+      if (node.engine !== 'postgres' && node.postgres) {
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'postgres'], message: 'postgres options only apply to nodes with engine: postgres; remove them' });
+      }
+    });
+  });
+
+export type TandemConfig = z.infer<typeof configSchema>;
+export type NodeConfig = TandemConfig['nodes'][number];
+export type KafkaConfig = TandemConfig['kafka'];
+export type ReaderConfig = TandemConfig['reader'];
+export type ConnectionConfig = NodeConfig['connection'];

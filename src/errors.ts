@@ -1,0 +1,41 @@
+/**
+ * One error base for the whole project. Every error Tandem raises on purpose carries a stable `code`
+ * (callers branch on codes, never on message text), a `canRetry` flag (true: a transient condition the
+ * caller may retry with backoff; false: retrying cannot help, a person must act), and a message that
+ * names the problem and the fix.
+ */
+export class TandemError extends Error {
+  readonly code: string;
+  readonly canRetry: boolean;
+
+  constructor(code: string, message: string, options: { canRetry?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TandemError';
+    this.code = code;
+    this.canRetry = options.canRetry ?? false;
+  }
+}
+
+/** Stable error codes. Add new ones here; never reuse or rename one. */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'TANDEM_CONFIG_INVALID',
+  CONFIG_ENV_MISSING: 'TANDEM_CONFIG_ENV_MISSING',
+  STACK_TOOL_MISSING: 'TANDEM_STACK_TOOL_MISSING',
+  STACK_START_FAILED: 'TANDEM_STACK_START_FAILED',
+  STACK_NOT_RUNNING: 'TANDEM_STACK_NOT_RUNNING',
+  PG_PRECONDITION: 'TANDEM_PG_PRECONDITION',
+  PG_PROTOCOL: 'TANDEM_PG_PROTOCOL',
+  PG_CONNECTION: 'TANDEM_PG_CONNECTION',
+  MYSQL_PRECONDITION: 'TANDEM_MYSQL_PRECONDITION',
+  VALUE_UNSUPPORTED: 'TANDEM_VALUE_UNSUPPORTED',
+  AVRO_SCHEMA: 'TANDEM_AVRO_SCHEMA',
+  AVRO_DECODE: 'TANDEM_AVRO_DECODE',
+  KAFKA: 'TANDEM_KAFKA',
+  OFFSETS_CORRUPT: 'TANDEM_OFFSETS_CORRUPT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export function isTandemError(e: unknown, code?: ErrorCode): e is TandemError {
+  return e instanceof TandemError && (code === undefined || e.code === code);
+}

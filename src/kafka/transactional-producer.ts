@@ -1,0 +1,118 @@
+import { Producer } from '@platformatic/kafka';
+
+type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
+import { ErrorCodes, TandemError } from '../errors.js';
+import { baseClientOptions, type KafkaConnection } from './client-options.js';
+
+export interface OutgoingRecord {
+  topic: string;
+  key: Buffer;
+  value: Buffer;
+  /** Explicit partition; otherwise murmur2 of the key, as Kafka's Java client does. */
+  partition?: number;
+  headers?: Map<string, Buffer>;
+}
+
+/**
+ * The only way Tandem writes to Kafka: inside transactions. A new instance with the same transactional
+ * id fences the previous one (a crashed or zombie process) and aborts its open transaction, so
+ * READ_COMMITTED consumers never see a half-written batch.
+ */
+export interface TransactionalProducer {
+  begin(): Promise<void>;
+  /** Sends records within the open transaction; resolves once the broker has them (acks=all). */
+  send(records: OutgoingRecord[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  readonly inTransaction: boolean;
+  close(): Promise<void>;
+}
+
+export interface TransactionalProducerOptions {
+  transactionalId: string;
+  /**
+   * Transaction timeout (also the client's request timeout in @platformatic/kafka): the broker aborts a
+   * transaction left open longer than this. Must exceed the time to stream the largest source transaction.
+   */
+  transactionTimeoutMs?: number;
+}
+
+export function createTransactionalProducer(connection: KafkaConnection, options: TransactionalProducerOptions): TransactionalProducer {
+  return new PlatformaticTransactionalProducer(connection, options);
+}
+
+class PlatformaticTransactionalProducer implements TransactionalProducer {
+  readonly #producer: Producer;
+  #transaction: Transaction | undefined;
+
+  constructor(connection: KafkaConnection, options: TransactionalProducerOptions) {
+    this.#producer = new Producer({
+      ...baseClientOptions(connection, 'producer'),
+      timeout: options.transactionTimeoutMs ?? 300_000,
+      idempotent: true,
+      acks: -1,
+      transactionalId: options.transactionalId,
+    });
+  }
+
+  get inTransaction(): boolean {
+    return this.#transaction !== undefined && !this.#transaction.completed;
+  }
+
+  async begin(): Promise<void> {
+    if (this.inTransaction) throw new TandemError(ErrorCodes.KAFKA, 'a Kafka transaction is already open; commit or abort it first');
+    this.#transaction = await wrap('begin a Kafka transaction', () => this.#producer.beginTransaction());
+  }
+
+  async send(records: OutgoingRecord[]): Promise<void> {
+    const transaction = this.#open();
+    if (records.length === 0) return;
+    await wrap('send to Kafka', () =>
+      transaction.send({
+        messages: records.map((r) => ({
+          topic: r.topic,
+          key: r.key,
+          value: r.value,
+          ...(r.partition === undefined ? {} : { partition: r.partition }),
+          ...(r.headers ? { headers: new Map([...r.headers].map(([k, v]) => [Buffer.from(k), v])) } : {}),
+        })),
+      }),
+    );
+  }
+
+  async commit(): Promise<void> {
+    const transaction = this.#open();
+    await wrap('commit a Kafka transaction', () => transaction.commit());
+    this.#transaction = undefined;
+  }
+
+  async abort(): Promise<void> {
+    const transaction = this.#transaction;
+    this.#transaction = undefined;
+    if (transaction && !transaction.completed) await wrap('abort a Kafka transaction', () => transaction.abort());
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.close();
+  }
+
+  #open(): Transaction {
+    if (!this.#transaction || this.#transaction.completed) throw new TandemError(ErrorCodes.KAFKA, 'no Kafka transaction is open; call begin() first');
+    return this.#transaction;
+  }
+}
+
+async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (cause) {
+    throw new TandemError(ErrorCodes.KAFKA, `could not ${what}: ${describeKafkaError(cause)}`, { cause, canRetry: true });
+  }
+}
+
+export function describeKafkaError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return `${error.message} (${error.errors.map((e: unknown) => describeKafkaError(e)).join('; ')})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

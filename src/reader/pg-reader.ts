@@ -1,0 +1,232 @@
+import pg from 'pg';
+import type { KafkaConfig, NodeConfig, ReaderConfig } from '../config/schema.js';
+import { ErrorCodes, TandemError } from '../errors.js';
+import { kafkaConnection } from '../kafka/client-options.js';
+import { ensureTopics } from '../kafka/topic-admin.js';
+import { topicNames } from '../kafka/topic-names.js';
+import { createTransactionalProducer } from '../kafka/transactional-producer.js';
+import type { Logger } from '../logging.js';
+import { ChangeAssembler, openTransaction, type OpenTransaction } from '../postgres/change-assembler.js';
+import { pgClientConfig } from '../postgres/connection.js';
+import { PgPosition } from '../postgres/pg-position.js';
+import { formatLsn } from '../postgres/pgoutput/lsn.js';
+import type { PgoutputMessage } from '../postgres/pgoutput/messages.js';
+import { RelationTables, type ColumnTypeResolver, type TextValueParser } from '../postgres/relation-tables.js';
+import { ReplicationStream } from '../postgres/replication-stream.js';
+import { prepareSource } from '../postgres/source-setup.js';
+import { parseTableRef } from '../postgres/table-refs.js';
+import { ChangePublisher, type EventEncoder } from './change-publisher.js';
+import { loadStoredOffset } from './offset-store.js';
+import { SchemaPublisher } from './schema-publisher.js';
+
+export interface PgReaderDeps {
+  node: NodeConfig;
+  kafka: KafkaConfig;
+  reader: ReaderConfig;
+  logger: Logger;
+  encoder: EventEncoder;
+  /** Session options for the replication connection (text output formats the parser expects). */
+  replicationSessionOptions: string;
+  typeResolver: (catalogClient: pg.Client) => ColumnTypeResolver;
+  parseText: TextValueParser;
+}
+
+export const HEARTBEAT_MESSAGE_PREFIX = 'tandem.heartbeat';
+
+/**
+ * The PostgreSQL reader: pgoutput → change events → Kafka, exactly once. On start it asks Kafka
+ * (the offsets topic) how far it got, streams from the slot, skips transactions Kafka already holds,
+ * and acknowledges the slot only after each Kafka commit.
+ */
+export class PgReader {
+  readonly #deps: PgReaderDeps;
+  readonly #log: Logger;
+  readonly readerId: string;
+  #stream: ReplicationStream | undefined;
+  #publisher: ChangePublisher | undefined;
+  #stopping = false;
+  #current: Promise<void> = Promise.resolve();
+  #heartbeat: NodeJS.Timeout | undefined;
+  #stored: PgPosition | undefined;
+
+  constructor(deps: PgReaderDeps) {
+    this.#deps = deps;
+    this.readerId = `reader.${deps.node.name}`;
+    this.#log = deps.logger.child({ component: 'pg-reader', node: deps.node.name });
+  }
+
+  get stats() {
+    return this.#publisher?.stats;
+  }
+
+  async run(): Promise<void> {
+    const { node, kafka, reader } = this.#deps;
+    const topics = topicNames(kafka.topicPrefix);
+    const connection = kafkaConnection(kafka);
+    const slot = node.postgres?.slot ?? `tandem_${node.name}`;
+    const publication = node.postgres?.publication ?? `tandem_${node.name}`;
+    const catalogClient = new pg.Client(pgClientConfig(node.connection));
+    catalogClient.on('error', () => undefined);
+    try {
+      await catalogClient.connect();
+    } catch (cause) {
+      throw new TandemError(ErrorCodes.PG_CONNECTION, `cannot connect to PostgreSQL node ${node.name}: ${(cause as Error).message}`, { cause, canRetry: true });
+    }
+    const producer = createTransactionalProducer(connection, { transactionalId: `${kafka.topicPrefix}.${this.readerId}` });
+    try {
+      const source = await prepareSource(catalogClient, {
+        slot,
+        publication,
+        tables: node.tables.map((t) => parseTableRef(t, 'public')),
+        warn: (message) => this.#log.warn(message),
+      });
+      await ensureTopics(connection, [
+        { name: topics.changes(node.name), partitions: kafka.partitions, replicationFactor: kafka.replicationFactor },
+        { name: topics.offsets, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
+        { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
+      ]);
+      // Fence any older instance first (its open transaction is aborted), then read where it got to.
+      await producer.begin();
+      await producer.abort();
+      const stored = await loadStoredOffset(connection, topics.offsets, this.readerId);
+      this.#stored = stored ? PgPosition.fromJson(stored.position) : undefined;
+      const schemas = new SchemaPublisher(topics.schemas);
+      await schemas.load(connection);
+      const startLsn = this.#stored && this.#stored.endLsn > source.slotConfirmedLsn ? this.#stored.endLsn : source.slotConfirmedLsn;
+      if (this.#stored && this.#stored.endLsn < source.slotConfirmedLsn) {
+        this.#log.error(
+          { stored: this.#stored.toString(), slot: formatLsn(source.slotConfirmedLsn) },
+          'the slot is ahead of the offsets topic: changes between these positions are not in Kafka (was the offsets topic reset?); take a new snapshot to repair the target',
+        );
+      }
+      this.#log.info({ slot, publication, start: formatLsn(startLsn), slotCreated: source.slotCreated }, 'postgres reader starting');
+
+      const stream = new ReplicationStream({
+        connection: pgClientConfig(node.connection, { options: this.#deps.replicationSessionOptions }),
+        slot,
+        publication,
+        startLsn,
+      });
+      this.#stream = stream;
+      let asyncFailure: ((error: unknown) => void) | undefined;
+      const asyncFailed = new Promise<never>((_, reject) => {
+        asyncFailure = reject;
+      });
+      asyncFailed.catch(() => undefined);
+      const publisher = new ChangePublisher({
+        producer,
+        encode: this.#deps.encoder,
+        schemas,
+        options: {
+          changesTopic: topics.changes(node.name),
+          offsetsTopic: topics.offsets,
+          readerId: this.readerId,
+          batchMaxEvents: reader.batchMaxEvents,
+          batchMaxDelayMs: reader.batchMaxDelayMs,
+          chunkMaxEvents: reader.chunkMaxEvents,
+          chunkMaxBytes: reader.chunkMaxBytes,
+        },
+        onDurable: async (position) => {
+          this.#stored = position as PgPosition;
+          await stream.confirm((position as PgPosition).endLsn);
+        },
+        onError: (error) => asyncFailure?.(error),
+      });
+      this.#publisher = publisher;
+      const relations = new RelationTables(catalogClient, this.#deps.typeResolver(catalogClient), this.#deps.parseText, { node: node.name, database: source.database });
+      const handle = this.#messageHandler(relations, new ChangeAssembler(node.name), publisher);
+      this.#startHeartbeat(catalogClient, reader.heartbeatIntervalMs);
+      await Promise.race([
+        stream.run({
+          onMessage: (message) => {
+            if (this.#stopping) return;
+            this.#current = handle(message);
+            return this.#current;
+          },
+        }),
+        asyncFailed,
+      ]);
+      await this.#current.catch(() => undefined);
+      if (this.#stopping) await publisher.flush();
+    } finally {
+      clearInterval(this.#heartbeat);
+      await this.#publisher?.close();
+      await producer.close().catch(() => undefined);
+      await catalogClient.end().catch(() => undefined);
+      this.#log.info({ position: this.#stored?.toString(), ...this.#publisher?.stats }, 'postgres reader stopped');
+    }
+  }
+
+  /** Finishes the source transaction in hand if it can, commits what is complete, and returns from run(). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#stream?.stop();
+  }
+
+  #messageHandler(relations: RelationTables, assembler: ChangeAssembler, publisher: ChangePublisher) {
+    let tx: OpenTransaction | undefined;
+    let skipping = false;
+    const entryFor = (oid: number) => {
+      const entry = relations.get(oid);
+      if (!entry) throw new TandemError(ErrorCodes.PG_PROTOCOL, `change for relation ${oid} arrived before its Relation message`);
+      return entry;
+    };
+    const inTx = () => {
+      if (!tx) throw new TandemError(ErrorCodes.PG_PROTOCOL, 'row change outside a transaction');
+      return tx;
+    };
+    return async (message: PgoutputMessage): Promise<void> => {
+      switch (message.tag) {
+        case 'begin':
+          tx = openTransaction(message);
+          skipping = this.#stored?.covers(message.finalLsn) ?? false;
+          if (!skipping) await publisher.beginSourceTransaction();
+          return;
+        case 'origin':
+          inTx().origin = message.name;
+          return;
+        case 'relation':
+          await relations.define(message);
+          return;
+        case 'type':
+        case 'message':
+          return;
+        case 'insert':
+          if (!skipping) await publisher.publish(assembler.insert(inTx(), entryFor(message.relationOid), message.newTuple));
+          return;
+        case 'update':
+          if (!skipping) await publisher.publish(assembler.update(inTx(), entryFor(message.relationOid), message.oldKind, message.oldTuple, message.newTuple));
+          return;
+        case 'delete':
+          if (!skipping) await publisher.publish(assembler.delete(inTx(), entryFor(message.relationOid), message.oldKind, message.oldTuple));
+          return;
+        case 'truncate':
+          if (!skipping) for (const oid of message.relationOids) await publisher.publish(assembler.truncate(inTx(), entryFor(oid)));
+          return;
+        case 'commit':
+          tx = undefined;
+          if (skipping) {
+            skipping = false;
+            return;
+          }
+          await publisher.endSourceTransaction(new PgPosition(message.endLsn));
+          return;
+      }
+    };
+  }
+
+  /**
+   * Debezium-style heartbeat: a tiny transactional logical message in the source's WAL. It flows
+   * through the stream like any transaction, so the published position (and the slot) advance even
+   * when the replicated tables are idle while the rest of the database writes WAL.
+   */
+  #startHeartbeat(client: pg.Client, intervalMs: number): void {
+    this.#heartbeat = setInterval(() => {
+      if (this.#stopping) return;
+      client.query('SELECT pg_logical_emit_message(true, $1, $2)', [HEARTBEAT_MESSAGE_PREFIX, new Date().toISOString()]).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'heartbeat write failed');
+      });
+    }, intervalMs);
+    this.#heartbeat.unref();
+  }
+}
