@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Integration files share one database stack and a 2-core machine: run files one at a time.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -18,8 +20,6 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          // One database stack is shared; files run one at a time to keep the 2-core machine honest.
-          fileParallelism: false,
         },
       },
     ],

@@ -19,6 +19,11 @@ export interface OutgoingRecord {
  * READ_COMMITTED consumers never see a half-written batch.
  */
 export interface TransactionalProducer {
+  /**
+   * Registers the transactional id with the broker, fencing any older producer with the same id and
+   * aborting its open transaction. Call before reading state that a zombie could still be changing.
+   */
+  fence(): Promise<void>;
   begin(): Promise<void>;
   /** Sends records within the open transaction; resolves once the broker has them (acks=all). */
   send(records: OutgoingRecord[]): Promise<void>;
@@ -44,6 +49,8 @@ export function createTransactionalProducer(connection: KafkaConnection, options
 class PlatformaticTransactionalProducer implements TransactionalProducer {
   readonly #producer: Producer;
   #transaction: Transaction | undefined;
+  /** Whether the open transaction has sent anything; the broker refuses to end an empty one. */
+  #sent = false;
 
   constructor(connection: KafkaConnection, options: TransactionalProducerOptions) {
     this.#producer = new Producer({
@@ -59,14 +66,21 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
     return this.#transaction !== undefined && !this.#transaction.completed;
   }
 
+  async fence(): Promise<void> {
+    await this.begin();
+    await this.abort();
+  }
+
   async begin(): Promise<void> {
     if (this.inTransaction) throw new TandemError(ErrorCodes.KAFKA, 'a Kafka transaction is already open; commit or abort it first');
     this.#transaction = await wrap('begin a Kafka transaction', () => this.#producer.beginTransaction());
+    this.#sent = false;
   }
 
   async send(records: OutgoingRecord[]): Promise<void> {
     const transaction = this.#open();
     if (records.length === 0) return;
+    this.#sent = true;
     await wrap('send to Kafka', () =>
       transaction.send({
         messages: records.map((r) => ({
@@ -82,14 +96,14 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
 
   async commit(): Promise<void> {
     const transaction = this.#open();
-    await wrap('commit a Kafka transaction', () => transaction.commit());
+    await wrap('commit a Kafka transaction', () => (this.#sent ? transaction.commit() : transaction.cancel()));
     this.#transaction = undefined;
   }
 
   async abort(): Promise<void> {
     const transaction = this.#transaction;
     this.#transaction = undefined;
-    if (transaction && !transaction.completed) await wrap('abort a Kafka transaction', () => transaction.abort());
+    if (transaction && !transaction.completed) await wrap('abort a Kafka transaction', () => (this.#sent ? transaction.abort() : transaction.cancel()));
   }
 
   async close(): Promise<void> {

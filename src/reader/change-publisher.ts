@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../model/change-event.js';
 import type { OutgoingRecord, TransactionalProducer } from '../kafka/transactional-producer.js';
+import { faultPoint } from '../runtime/fault-points.js';
 import { eventKey } from './event-key.js';
 import { offsetRecord } from './offset-store.js';
 import type { PublishableSchema, SchemaPublisher } from './schema-publisher.js';
@@ -142,7 +143,7 @@ export class ChangePublisher {
     const records = this.#chunk;
     this.#chunk = [];
     this.#chunkBytes = 0;
-    const sending = this.#producer.send(records);
+    const sending = this.#producer.send(records).then(() => faultPoint('publisher.after-chunk-sent'));
     sending.catch(() => undefined); // observed when awaited
     this.#inflight = sending;
   }
@@ -159,7 +160,9 @@ export class ChangePublisher {
       await this.#sendChunk();
       await this.#sendChunk(); // waits for the last chunk in flight
       await this.#producer.send([offsetRecord(this.#options.offsetsTopic, this.#options.readerId, position)]);
+      faultPoint('publisher.before-kafka-commit');
       await this.#producer.commit();
+      faultPoint('publisher.after-kafka-commit');
       this.#schemas.transactionCommitted();
       this.stats.kafkaCommits++;
       this.#pendingPosition = undefined;

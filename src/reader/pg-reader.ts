@@ -86,8 +86,7 @@ export class PgReader {
         { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
       ]);
       // Fence any older instance first (its open transaction is aborted), then read where it got to.
-      await producer.begin();
-      await producer.abort();
+      await producer.fence();
       const stored = await loadStoredOffset(connection, topics.offsets, this.readerId);
       this.#stored = stored ? PgPosition.fromJson(stored.position) : undefined;
       const schemas = new SchemaPublisher(topics.schemas);
