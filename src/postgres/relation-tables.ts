@@ -49,7 +49,7 @@ export class RelationTables {
     const catalog = await this.#catalogFacts(message.relationOid);
     const columns: ColumnDef[] = message.columns.map((column, i) => ({
       name: column.name,
-      type: types[i]!.type,
+      type: withoutEnumLabels(types[i]!.type),
       sourceType: types[i]!.sourceType,
       notNull: catalog.notNull.has(column.name),
     }));
@@ -91,4 +91,15 @@ export class RelationTables {
     );
     return { primaryKey: pk.rows.map((r) => r.attname), notNull: new Set(notNull.rows.map((r) => r.attname)) };
   }
+}
+
+/**
+ * Enum labels are left out of the event schema: `ALTER TYPE … ADD VALUE` sends no new Relation
+ * message, so labels known here could be stale, and a new label must not stop the stream. The label
+ * text itself travels in every value.
+ */
+function withoutEnumLabels(type: LogicalType): LogicalType {
+  if (type.kind === 'enum') return { kind: 'enum', typeName: type.typeName };
+  if (type.kind === 'array') return { kind: 'array', element: withoutEnumLabels(type.element) };
+  return type;
 }

@@ -1,0 +1,122 @@
+/**
+ * The hot path: one ChangeEvent -> one Kafka message value.
+ *
+ * Wire format: Avro single-object encoding — C3 01, the writer schema's CRC-64-AVRO fingerprint
+ * (8 bytes little-endian), then the Avro binary encoding of the envelope record:
+ *   op (enum index) | before (union: 0 null, 1 row) | after (same) | beforeKeyOnly (boolean)
+ *   | unchangedColumns (array of string) | source (record) | origin (string) | transaction (record)
+ *   | tandemSchemaId_<digest> (null: zero bytes)
+ * A row record is its fields in column order, each a union index (0 = null) then the value.
+ *
+ * Per call: the row images are converted and validated column by column (precompiled codecs), avsc's
+ * compiled writer serialises into a reused scratch buffer after the precomputed header, and the result
+ * is copied out once. No JSON and no schema work.
+ */
+import { ErrorCodes, TandemError } from '../errors.js';
+import type { ChangeEvent, SourceBlock } from '../model/change-event.js';
+import { isWellFormedUnicode } from './avro-names.js';
+import { afterImageToAvro, beforeImageToAvro } from './row-layout.js';
+import { SINGLE_OBJECT_HEADER_LENGTH } from './single-object.js';
+import { describeTable, tableStructureKey } from './table-structure.js';
+import { describeValue } from './value-description.js';
+import type { WriterSchema } from './writer-schema.js';
+
+const OPERATIONS: ReadonlySet<unknown> = new Set(['c', 'u', 'd', 't']);
+const ENGINES: ReadonlySet<unknown> = new Set(['postgres', 'mysql']);
+const PRECISIONS: ReadonlySet<unknown> = new Set(['micros', 'seconds']);
+
+const SCRATCH_SIZE = 64 * 1024;
+/** Largest scratch buffer kept between calls; a bigger one (for a huge row) is dropped after use. */
+const SCRATCH_KEEP_LIMIT = 1024 * 1024;
+let scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+
+export function encodeChangeEvent(event: ChangeEvent, writer: WriterSchema): Buffer {
+  if (event.table !== writer.table && tableStructureKey(event.table) !== writer.structureKey) {
+    throw new TandemError(
+      ErrorCodes.AVRO_SCHEMA,
+      `The event's table version of ${describeTable(event.table)} is not the one writer schema ${writer.fingerprintHex} ` +
+        `was built for (${describeTable(writer.table)}); get the writer with writerFor(event.table).`,
+    );
+  }
+  const layout = writer.rowLayout;
+  checkEnvelope(event, writer);
+  let before: Record<string, unknown> | null = null;
+  let beforeKeyOnly = false;
+  if (event.before !== null) {
+    const converted = beforeImageToAvro(layout, event.before);
+    before = converted.avro;
+    beforeKeyOnly = converted.keyOnly;
+  }
+  const after = event.after === null ? null : afterImageToAvro(layout, event.after, event.unchangedColumns);
+  const envelope = {
+    op: event.op,
+    before,
+    after,
+    beforeKeyOnly,
+    unchangedColumns: event.unchangedColumns,
+    source: event.source,
+    origin: event.origin,
+    transaction: { id: event.transaction.id, sequence: BigInt(event.transaction.sequence) },
+  };
+  return writeSingleObject(writer, envelope);
+}
+
+function writeSingleObject(writer: WriterSchema, envelope: object): Buffer {
+  for (;;) {
+    let end: number;
+    try {
+      end = writer.type.encode(envelope, scratch, SINGLE_OBJECT_HEADER_LENGTH);
+    } catch (cause) {
+      // Row values are validated before this point, so this is the envelope's source or transaction block.
+      throw envelopeError(writer, `avsc rejected the event (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+    }
+    if (end >= 0) {
+      const out = Buffer.allocUnsafe(end);
+      writer.header.copy(out, 0);
+      scratch.copy(out, SINGLE_OBJECT_HEADER_LENGTH, SINGLE_OBJECT_HEADER_LENGTH, end);
+      if (scratch.length > SCRATCH_KEEP_LIMIT) scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+      return out;
+    }
+    // encode() returns minus the number of missing bytes when the buffer is too small.
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+  }
+}
+
+/** What avsc would not catch (enum values are looked up in a plain object) or would catch obscurely. */
+function checkEnvelope(event: ChangeEvent, writer: WriterSchema): void {
+  if (!OPERATIONS.has(event.op)) throw envelopeError(writer, `op must be c, u, d or t; got ${describeValue(event.op)}`);
+  const needsAfter = event.op === 'c' || event.op === 'u';
+  if ((event.after !== null) !== needsAfter) {
+    throw envelopeError(writer, `a ${event.op} event ${needsAfter ? 'needs an after image' : 'has no after image'}`);
+  }
+  if (event.before !== null && (event.op === 'c' || event.op === 't')) {
+    throw envelopeError(writer, `a ${event.op} event has no before image`);
+  }
+  if (event.after === null && event.unchangedColumns.length > 0) {
+    throw envelopeError(writer, 'unchangedColumns needs an after image');
+  }
+  const source: SourceBlock = event.source;
+  if (!ENGINES.has(source.engine)) throw envelopeError(writer, `source.engine ${describeValue(source.engine)} is unknown`);
+  if (!PRECISIONS.has(source.commitTimestampPrecision)) {
+    throw envelopeError(writer, `source.commitTimestampPrecision ${describeValue(source.commitTimestampPrecision)} is unknown`);
+  }
+  const texts = [event.origin, event.transaction.id, source.node, source.database, source.schema, source.table, source.txId];
+  for (const text of texts) {
+    // avsc would write a lone surrogate as invalid UTF-8; wrong types are left to avsc's own checks.
+    if (typeof text === 'string' && !isWellFormedUnicode(text)) {
+      throw envelopeError(writer, `the envelope string ${describeValue(text)} contains a lone UTF-16 surrogate`);
+    }
+  }
+  const sequence = event.transaction.sequence;
+  if (!Number.isSafeInteger(sequence) || sequence < 0) {
+    throw envelopeError(writer, `transaction.sequence must be a non-negative integer; got ${describeValue(sequence)}`);
+  }
+}
+
+function envelopeError(writer: WriterSchema, problem: string, cause?: unknown): TandemError {
+  return new TandemError(
+    ErrorCodes.VALUE_UNSUPPORTED,
+    `Cannot encode a change event of table ${describeTable(writer.table)} on node ${JSON.stringify(writer.table.node)}: ${problem}.`,
+    { cause },
+  );
+}
