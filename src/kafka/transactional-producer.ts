@@ -59,6 +59,10 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
       idempotent: true,
       acks: -1,
       transactionalId: options.transactionalId,
+      // InitProducerId must say "no current producer" (-1/-1, KIP-360); @platformatic/kafka 2.12 sends
+      // 0/0 by default, which the coordinator takes for a stale producer and fences on the second run.
+      producerId: -1n,
+      producerEpoch: -1,
     });
   }
 
