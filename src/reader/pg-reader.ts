@@ -91,6 +91,9 @@ export class PgReader {
       this.#stored = stored ? PgPosition.fromJson(stored.position) : undefined;
       const schemas = new SchemaPublisher(topics.schemas);
       await schemas.load(connection);
+      // Two layers keep a restart from publishing twice: asking the server to start at the stored
+      // position (it then skips transactions committed before it), and skipping covered transactions
+      // below in case the server sends them anyway.
       const startLsn = this.#stored && this.#stored.endLsn > source.slotConfirmedLsn ? this.#stored.endLsn : source.slotConfirmedLsn;
       if (this.#stored && this.#stored.endLsn < source.slotConfirmedLsn) {
         this.#log.error(

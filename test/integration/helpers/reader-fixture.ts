@@ -130,6 +130,18 @@ export class PgReaderFixture {
     return out;
   }
 
+  /** How many committed records the changes topic holds (without decoding them). */
+  async countEvents(): Promise<number> {
+    const reader = new CommittedTopicReader(kafkaConnection(this.config.kafka), this.changesTopic);
+    let count = 0;
+    try {
+      for await (const _record of reader.readAll()) count++;
+    } finally {
+      await reader.close();
+    }
+    return count;
+  }
+
   /** Waits until the changes topic holds at least `count` committed events. */
   async waitForEvents(count: number, timeoutMs = 60_000): Promise<DecodedRecord[]> {
     const deadline = Date.now() + timeoutMs;
