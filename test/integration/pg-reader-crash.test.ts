@@ -75,7 +75,7 @@ describe('PostgreSQL reader: kill -9 at many points', () => {
       }
       const exit = await Promise.race([
         waitForExit(child, 60_000),
-        new Promise<undefined>((resolve) => setTimeout(resolve, 30_000)),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000)),
       ]);
       if (!exit) {
         child.kill('SIGKILL');

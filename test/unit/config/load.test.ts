@@ -67,3 +67,11 @@ describe('config', () => {
     expect(e.message).toContain('nodes.0.connection');
   });
 });
+
+describe('tandem.example.yaml', () => {
+  it('is a valid config', async () => {
+    const { loadConfigFile } = await import('../../../src/config/load.js');
+    const config = await loadConfigFile(new URL('../../../tandem.example.yaml', import.meta.url).pathname, { SHOP_PG_PASSWORD: 'x' });
+    expect(config.nodes.map((n) => n.name)).toEqual(['shop']);
+  });
+});
