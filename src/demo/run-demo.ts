@@ -13,6 +13,7 @@ import { createLogger } from '../logging.js';
 import { readerComponents } from '../runtime/components.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { stackUp } from '../stack/index.js';
+import { describeRow } from './display.js';
 import { createShopSchema, SHOP_TABLES } from './shop-schema.js';
 import { seededRandom, shopStep, type WorkloadCounts } from './shop-workload.js';
 
@@ -74,11 +75,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const lagMs = Date.now() - Number(event.source.commitTimestampMicros / 1000n);
     received.count++;
     received.lags.push(lagMs);
-    const row = event.after ?? event.before ?? {};
-    const shown = Object.entries(row)
-      .filter(([k]) => k !== 'items' && k !== 'created_at')
-      .map(([k, v]) => `${k}=${typeof v === 'bigint' ? v.toString() : JSON.stringify(v)}`)
-      .join(' ');
+    const shown = describeRow(event.table, event.after ?? event.before ?? {}, new Set(['items', 'created_at']));
     out(`  kafka ← ${event.op} ${event.table.schema}.${event.table.table.padEnd(9)} ${shown}  (lsn ${event.source.lsn}, xid ${event.source.txId}, lag ${lagMs} ms)`);
   });
 
