@@ -11,10 +11,25 @@ export interface OpenTransaction {
   /** Replication origin of the transaction (set by an applier), if any. */
   origin: string | null;
   nextSequence: number;
+  /** Per-transaction text, computed once: the commit LSN and the transaction id. */
+  lsnText: string;
+  transactionId: string;
+  /** One shared (immutable) source block per table version touched by the transaction. */
+  sources: Map<object, SourceBlock>;
 }
 
 export function openTransaction(begin: BeginMessage): OpenTransaction {
-  return { xid: begin.xid, finalLsn: begin.finalLsn, commitTimeMicros: begin.commitTimeMicros, origin: null, nextSequence: 0 };
+  const lsnText = formatLsn(begin.finalLsn);
+  return {
+    xid: begin.xid,
+    finalLsn: begin.finalLsn,
+    commitTimeMicros: begin.commitTimeMicros,
+    origin: null,
+    nextSequence: 0,
+    lsnText,
+    transactionId: `${begin.xid}:${lsnText}`,
+    sources: new Map(),
+  };
 }
 
 /** Builds ChangeEvents from pgoutput row messages of one open transaction. */
@@ -48,21 +63,25 @@ export class ChangeAssembler {
 
   #event(tx: OpenTransaction, entry: RelationEntry, op: ChangeEvent['op'], before: RowImage | null, after: RowImage | null, unchangedColumns: string[]): ChangeEvent {
     const { table } = entry;
-    const source: SourceBlock = {
-      node: this.node,
-      engine: 'postgres',
-      database: table.database,
-      schema: table.schema,
-      table: table.table,
-      lsn: formatLsn(tx.finalLsn),
-      txId: String(tx.xid),
-      commitTimestampMicros: tx.commitTimeMicros,
-      commitTimestampPrecision: 'micros',
-      gtid: null,
-      binlogFile: null,
-      binlogPosition: null,
-      serverId: null,
-    };
+    let source = tx.sources.get(table);
+    if (!source) {
+      source = {
+        node: this.node,
+        engine: 'postgres',
+        database: table.database,
+        schema: table.schema,
+        table: table.table,
+        lsn: tx.lsnText,
+        txId: String(tx.xid),
+        commitTimestampMicros: tx.commitTimeMicros,
+        commitTimestampPrecision: 'micros',
+        gtid: null,
+        binlogFile: null,
+        binlogPosition: null,
+        serverId: null,
+      };
+      tx.sources.set(table, source);
+    }
     return {
       op,
       table,
@@ -71,7 +90,7 @@ export class ChangeAssembler {
       unchangedColumns,
       source,
       origin: this.node,
-      transaction: { id: `${tx.xid}:${formatLsn(tx.finalLsn)}`, sequence: tx.nextSequence++ },
+      transaction: { id: tx.transactionId, sequence: tx.nextSequence++ },
     };
   }
 
