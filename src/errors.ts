@@ -27,6 +27,12 @@ export const ErrorCodes = {
   PG_PROTOCOL: 'TANDEM_PG_PROTOCOL',
   PG_CONNECTION: 'TANDEM_PG_CONNECTION',
   MYSQL_PRECONDITION: 'TANDEM_MYSQL_PRECONDITION',
+  MYSQL_PROTOCOL: 'TANDEM_MYSQL_PROTOCOL',
+  MYSQL_CONNECTION: 'TANDEM_MYSQL_CONNECTION',
+  /** The stored binlog position is no longer on the server (binlogs purged); a new snapshot is needed. */
+  MYSQL_POSITION_LOST: 'TANDEM_MYSQL_POSITION_LOST',
+  /** A TABLE_MAP event does not match the table definition the reader holds for that binlog point. */
+  MYSQL_TABLE_MISMATCH: 'TANDEM_MYSQL_TABLE_MISMATCH',
   VALUE_UNSUPPORTED: 'TANDEM_VALUE_UNSUPPORTED',
   AVRO_SCHEMA: 'TANDEM_AVRO_SCHEMA',
   AVRO_DECODE: 'TANDEM_AVRO_DECODE',

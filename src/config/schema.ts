@@ -30,6 +30,15 @@ const postgresOptions = z
   })
   .strict();
 
+const mysqlOptions = z
+  .object({
+    /** The replica server id the binlog reader announces; unique among the source's replicas. Default: derived from the node name. */
+    serverId: z.number().int().min(1).max(4_294_967_295).optional(),
+    /** Zero dates ('0000-00-00', '2024-00-10', zero TIMESTAMP) have no calendar value: carry them as NULL, or stop with an error. */
+    zeroDates: z.enum(['null', 'error']).default('error'),
+  })
+  .strict();
+
 const nodeSchema = z
   .object({
     name: nodeName,
@@ -37,6 +46,7 @@ const nodeSchema = z
     connection: connectionSchema,
     tables: z.array(tableRef).min(1, 'list at least one table to replicate'),
     postgres: postgresOptions.optional(),
+    mysql: mysqlOptions.optional(),
   })
   .strict();
 
@@ -84,6 +94,9 @@ export const configSchema = z
       seen.add(node.name);
       if (node.engine !== 'postgres' && node.postgres) {
         ctx.addIssue({ code: 'custom', path: ['nodes', i, 'postgres'], message: 'postgres options only apply to nodes with engine: postgres; remove them' });
+      }
+      if (node.engine !== 'mysql' && node.mysql) {
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'mysql'], message: 'mysql options only apply to nodes with engine: mysql; remove them' });
       }
     });
   });

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { WriterSchemaCache, encodeChangeEvent } from '../avro/index.js';
 import type { NodeConfig, TandemConfig } from '../config/schema.js';
-import { ErrorCodes, TandemError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { REPLICATION_SESSION_OPTIONS } from '../postgres/session-settings.js';
 import { parsePgText } from '../postgres/text-values.js';
 import { PgTypeCatalog } from '../postgres/type-catalog.js';
 import type { EventEncoder } from '../reader/change-publisher.js';
+import { MysqlReader } from '../reader/mysql-reader.js';
 import { PgReader } from '../reader/pg-reader.js';
 import type { Component } from './supervisor.js';
 
@@ -31,18 +31,16 @@ export function createPgReader(node: NodeConfig, config: TandemConfig, logger: L
   });
 }
 
+export function createMysqlReader(node: NodeConfig, config: TandemConfig, logger: Logger): MysqlReader {
+  return new MysqlReader({ node, kafka: config.kafka, reader: config.reader, logger, encoder: avroEventEncoder() });
+}
+
 /** One supervised component per node whose reader is to run. */
 export function readerComponents(config: TandemConfig, logger: Logger, only?: string[]): Array<() => Component> {
   const nodes = config.nodes.filter((n) => !only || only.includes(n.name));
   return nodes.map((node) => {
-    if (node.engine !== 'postgres') {
-      throw new TandemError(
-        ErrorCodes.CONFIG_INVALID,
-        `node ${node.name} has engine ${node.engine}, whose reader this version of Tandem does not have yet; run only PostgreSQL nodes (--only)`,
-      );
-    }
     return () => {
-      const reader = createPgReader(node, config, logger);
+      const reader = node.engine === 'mysql' ? createMysqlReader(node, config, logger) : createPgReader(node, config, logger);
       return { name: `reader.${node.name}`, run: () => reader.run(), stop: () => reader.stop() };
     };
   });

@@ -1,0 +1,54 @@
+import { ErrorCodes, TandemError } from '../errors.js';
+import type { TableRef } from './table-catalog.js';
+
+/**
+ * Parses a configured MySQL table name: "database.table", or "table" in the connection's database.
+ * Names holding dots or back-quotes are written in back-quotes, as in SQL: `my.db`.`odd``name`.
+ */
+export function parseMysqlTableRef(text: string, defaultDatabase: string): TableRef {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '`') {
+      let name = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) throw badRef(text, 'an unterminated back-quote');
+        if (text[i] === '`') {
+          if (text[i + 1] === '`') {
+            name += '`';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        name += text[i++];
+      }
+      parts.push(name);
+    } else {
+      const dot = text.indexOf('.', i);
+      const end = dot < 0 ? text.length : dot;
+      parts.push(text.slice(i, end));
+      i = end;
+    }
+    if (i < text.length) {
+      if (text[i] !== '.') throw badRef(text, `an unexpected character at position ${i}`);
+      i++;
+      if (i === text.length) throw badRef(text, 'a trailing dot');
+    }
+  }
+  if (parts.length === 1 && parts[0]) {
+    if (!defaultDatabase) throw badRef(text, 'no database, and the connection names none');
+    return { database: defaultDatabase, table: parts[0] };
+  }
+  if (parts.length === 2 && parts[0] && parts[1]) return { database: parts[0], table: parts[1] };
+  throw badRef(text, `${parts.length} name parts`);
+}
+
+function badRef(text: string, problem: string): TandemError {
+  return new TandemError(
+    ErrorCodes.CONFIG_INVALID,
+    `table "${text}" has ${problem}; write MySQL tables as database.table (or table, in the connection's database), back-quoting names that hold dots`,
+  );
+}

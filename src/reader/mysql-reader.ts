@@ -1,0 +1,201 @@
+import { crc32 } from 'node:zlib';
+import mysql from 'mysql2/promise';
+import type { KafkaConfig, NodeConfig, ReaderConfig } from '../config/schema.js';
+import { ErrorCodes, TandemError } from '../errors.js';
+import { kafkaConnection } from '../kafka/client-options.js';
+import { ensureTopics } from '../kafka/topic-admin.js';
+import { topicNames } from '../kafka/topic-names.js';
+import { createTransactionalProducer } from '../kafka/transactional-producer.js';
+import type { Logger } from '../logging.js';
+import { BinlogConnection, type DumpCommand } from '../mysql/binlog-connection.js';
+import { BinlogStream } from '../mysql/binlog-stream.js';
+import { MysqlChangeHandler } from '../mysql/change-handler.js';
+import { defaultDatabase, mysqlConnectionOptions } from '../mysql/connection.js';
+import { MariadbGtidPosition } from '../mysql/gtid.js';
+import { MysqlPosition } from '../mysql/mysql-position.js';
+import { checkPreconditions, serverInfo, type ServerInfo } from '../mysql/preconditions.js';
+import { checkPositionAvailable, currentPosition } from '../mysql/start-position.js';
+import { readCatalogTables, type TableRef } from '../mysql/table-catalog.js';
+import { parseMysqlTableRef } from '../mysql/table-refs.js';
+import { TrackedTables } from '../mysql/tracked-tables.js';
+import { ChangePublisher, type EventEncoder } from './change-publisher.js';
+import { loadStoredOffset } from './offset-store.js';
+import { SchemaPublisher } from './schema-publisher.js';
+
+export interface MysqlReaderDeps {
+  node: NodeConfig;
+  kafka: KafkaConfig;
+  reader: ReaderConfig;
+  logger: Logger;
+  encoder: EventEncoder;
+}
+
+/** The replica server id a node's reader announces unless configured: stable, and away from small hand-picked ids. */
+export function defaultServerId(nodeName: string): number {
+  return 1_000_000_000 + (crc32(`tandem.reader.${nodeName}`) % 1_000_000_000);
+}
+
+/**
+ * The MySQL/MariaDB reader: the row binlog → change events → Kafka, exactly once. On start it checks
+ * the source's settings, fences older instances of itself, asks Kafka (the offsets topic) how far it
+ * got, and asks the server to stream from that GTID state; each Kafka transaction carries the position
+ * it reaches, so a restart resumes right after the last published source transaction.
+ */
+export class MysqlReader {
+  readonly #deps: MysqlReaderDeps;
+  readonly #log: Logger;
+  readonly readerId: string;
+  #publisher: ChangePublisher | undefined;
+  #stream: BinlogStream | undefined;
+  #stopping = false;
+  #stop: () => void = () => undefined;
+  readonly #stopped = new Promise<void>((resolve) => {
+    this.#stop = resolve;
+  });
+  #position: MysqlPosition | undefined;
+  #streaming: () => void = () => undefined;
+  /** Resolves once the start position is fixed: every transaction the server commits from then on is read. */
+  readonly streaming = new Promise<void>((resolve) => {
+    this.#streaming = resolve;
+  });
+
+  constructor(deps: MysqlReaderDeps) {
+    this.#deps = deps;
+    this.readerId = `reader.${deps.node.name}`;
+    this.#log = deps.logger.child({ component: 'mysql-reader', node: deps.node.name });
+  }
+
+  get stats() {
+    return this.#publisher?.stats;
+  }
+
+  async run(): Promise<void> {
+    const { node, kafka, reader } = this.#deps;
+    const topics = topicNames(kafka.topicPrefix);
+    const connection = kafkaConnection(kafka);
+    const options = mysqlConnectionOptions(node.connection);
+    const refs: TableRef[] = node.tables.map((t) => parseMysqlTableRef(t, defaultDatabase(node.connection)));
+    let sql: mysql.Connection;
+    try {
+      sql = await mysql.createConnection(options);
+    } catch (cause) {
+      throw new TandemError(ErrorCodes.MYSQL_CONNECTION, `cannot connect to MySQL node ${node.name}: ${(cause as Error).message}`, { cause, canRetry: true });
+    }
+    sql.on('error', () => undefined);
+    const producer = createTransactionalProducer(connection, { transactionalId: `${kafka.topicPrefix}.${this.readerId}` });
+    let binlog: BinlogConnection | undefined;
+    try {
+      const server = await serverInfo(sql);
+      await checkPreconditions(sql, server, refs, (message) => this.#log.warn(message));
+      await ensureTopics(connection, [
+        { name: topics.changes(node.name), partitions: kafka.partitions, replicationFactor: kafka.replicationFactor },
+        { name: topics.offsets, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
+        { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
+      ]);
+      // Fence any older instance first (its open transaction is aborted), then read where it got to.
+      await producer.fence();
+      const stored = await loadStoredOffset(connection, topics.offsets, this.readerId);
+      const resumedFrom = stored ? MysqlPosition.fromJson(stored.position) : undefined;
+      if (resumedFrom && resumedFrom.flavor !== server.flavor) {
+        throw new TandemError(ErrorCodes.OFFSETS_CORRUPT, `the stored position of ${this.readerId} is a ${resumedFrom.flavor} position, but node ${node.name} is ${server.flavor}; its offset belongs to another server`);
+      }
+      const start = resumedFrom ?? (await currentPosition(sql, server.flavor));
+      if (resumedFrom) await checkPositionAvailable(sql, resumedFrom);
+      const schemas = new SchemaPublisher(topics.schemas);
+      await schemas.load(connection);
+
+      const tables = new TrackedTables(refs, node.name, node.mysql?.zeroDates ?? 'error');
+      const readDefinitions = () => readCatalogTables(sql, refs, server.flavor);
+      // Definitions: as stored with the position (the columns the next rows were written with); tables
+      // the position does not know yet (newly configured), from the catalog.
+      tables.define(await readDefinitions());
+      if (resumedFrom) tables.define(resumedFrom.tables);
+      this.#position = start;
+      this.#log.info({ start: start.toString(), resumed: resumedFrom !== undefined, server: server.version }, 'mysql reader starting');
+
+      binlog = await BinlogConnection.open(options);
+      const checksum = await this.#prepareDump(binlog, server, start);
+      let asyncFailure: ((error: unknown) => void) | undefined;
+      const asyncFailed = new Promise<never>((_, reject) => {
+        asyncFailure = reject;
+      });
+      asyncFailed.catch(() => undefined);
+      const publisher = new ChangePublisher({
+        producer,
+        encode: this.#deps.encoder,
+        schemas,
+        options: {
+          changesTopic: topics.changes(node.name),
+          offsetsTopic: topics.offsets,
+          readerId: this.readerId,
+          batchMaxEvents: reader.batchMaxEvents,
+          batchMaxDelayMs: reader.batchMaxDelayMs,
+          chunkMaxEvents: reader.chunkMaxEvents,
+          chunkMaxBytes: reader.chunkMaxBytes,
+        },
+        onDurable: async (position) => {
+          this.#position = position as MysqlPosition;
+        },
+        onError: (error) => asyncFailure?.(error),
+      });
+      this.#publisher = publisher;
+      const handler = new MysqlChangeHandler({
+        node: node.name,
+        tables,
+        publisher,
+        resumedFrom,
+        gtids: start.gtids,
+        readDefinitions,
+        onDefinitionsChanged: (changed, at) => this.#log.info({ tables: changed, at }, 'table definitions changed'),
+      });
+      const stream = new BinlogStream(binlog, handler, { silenceTimeoutMs: 3 * HEARTBEAT_SECONDS * 1000, initialChecksum: checksum });
+      this.#stream = stream;
+      const command: DumpCommand =
+        start.gtids instanceof MariadbGtidPosition
+          ? { kind: 'file', serverId: this.#serverId(), file: '', position: 4 }
+          : { kind: 'mysql-gtid', serverId: this.#serverId(), gtidSet: start.gtids.encode() };
+      const running = stream.run(command, this.#stopped);
+      this.#streaming();
+      await Promise.race([running, asyncFailed]);
+      await stream.idle();
+      if (this.#stopping) await publisher.flush();
+    } finally {
+      binlog?.close();
+      await this.#publisher?.close();
+      await producer.close().catch(() => undefined);
+      await sql.end().catch(() => undefined);
+      this.#log.info({ position: this.#position?.toString(), ...this.#publisher?.stats }, 'mysql reader stopped');
+    }
+  }
+
+  /** Stops reading, commits the complete source transactions in hand, and returns from run(). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#stop();
+  }
+
+  #serverId(): number {
+    return this.#deps.node.mysql?.serverId ?? defaultServerId(this.#deps.node.name);
+  }
+
+  /**
+   * Session settings of the dump: acknowledge the server's checksums, ask for heartbeats, and (MariaDB)
+   * declare GTID capability and the GTID position to start after.
+   */
+  async #prepareDump(binlog: BinlogConnection, server: ServerInfo, start: MysqlPosition): Promise<boolean> {
+    const [row] = (await binlog.query('SELECT @@global.binlog_checksum AS c')) as Array<{ c: unknown }>;
+    const checksum = String(row?.c ?? 'NONE').toUpperCase();
+    await binlog.query(`SET @master_binlog_checksum = '${checksum === 'CRC32' ? 'CRC32' : 'NONE'}'`);
+    if (server.flavor === 'mysql') await binlog.query(`SET @source_binlog_checksum = '${checksum === 'CRC32' ? 'CRC32' : 'NONE'}'`).catch(() => undefined);
+    await binlog.query(`SET @master_heartbeat_period = ${HEARTBEAT_SECONDS * 1_000_000_000}`);
+    if (server.flavor === 'mariadb') {
+      await binlog.query('SET @mariadb_slave_capability = 4');
+      await binlog.query(`SET @slave_connect_state = '${start.gtids.toString()}'`);
+      await binlog.query('SET @slave_gtid_strict_mode = 1');
+      await binlog.query('SET @slave_gtid_ignore_duplicates = 0');
+    }
+    return checksum === 'CRC32';
+  }
+}
+
+const HEARTBEAT_SECONDS = 10;
