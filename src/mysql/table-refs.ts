@@ -1,3 +1,4 @@
+import { splitQualifiedName } from '../config/qualified-name.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { TableRef } from './table-catalog.js';
 
@@ -6,37 +7,11 @@ import type { TableRef } from './table-catalog.js';
  * Names holding dots or back-quotes are written in back-quotes, as in SQL: `my.db`.`odd``name`.
  */
 export function parseMysqlTableRef(text: string, defaultDatabase: string): TableRef {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === '`') {
-      let name = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw badRef(text, 'an unterminated back-quote');
-        if (text[i] === '`') {
-          if (text[i + 1] === '`') {
-            name += '`';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        name += text[i++];
-      }
-      parts.push(name);
-    } else {
-      const dot = text.indexOf('.', i);
-      const end = dot < 0 ? text.length : dot;
-      parts.push(text.slice(i, end));
-      i = end;
-    }
-    if (i < text.length) {
-      if (text[i] !== '.') throw badRef(text, `an unexpected character at position ${i}`);
-      i++;
-      if (i === text.length) throw badRef(text, 'a trailing dot');
-    }
+  let parts: string[];
+  try {
+    parts = splitQualifiedName(text, '`');
+  } catch (problem) {
+    throw badRef(text, (problem as Error).message);
   }
   if (parts.length === 1 && parts[0]) {
     if (!defaultDatabase) throw badRef(text, 'no database, and the connection names none');

@@ -1,3 +1,4 @@
+import { splitQualifiedName } from '../config/qualified-name.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 
 export interface TableRef {
@@ -10,37 +11,11 @@ export interface TableRef {
  * Names with dots or quotes are written in double quotes, as in SQL: `"my schema"."odd.table"`.
  */
 export function parseTableRef(text: string, defaultSchema: string): TableRef {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === '"') {
-      let name = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw badRef(text, 'an unterminated double quote');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            name += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        name += text[i++];
-      }
-      parts.push(name);
-    } else {
-      const dot = text.indexOf('.', i);
-      const end = dot < 0 ? text.length : dot;
-      parts.push(text.slice(i, end));
-      i = end;
-    }
-    if (i < text.length) {
-      if (text[i] !== '.') throw badRef(text, `an unexpected character at position ${i}`);
-      i++;
-      if (i === text.length) throw badRef(text, 'a trailing dot');
-    }
+  let parts: string[];
+  try {
+    parts = splitQualifiedName(text, '"');
+  } catch (problem) {
+    throw badRef(text, (problem as Error).message);
   }
   if (parts.length === 1 && parts[0]) return { schema: defaultSchema, table: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], table: parts[1] };

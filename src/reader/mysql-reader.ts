@@ -2,10 +2,6 @@ import { crc32 } from 'node:zlib';
 import mysql from 'mysql2/promise';
 import type { KafkaConfig, NodeConfig, ReaderConfig } from '../config/schema.js';
 import { ErrorCodes, TandemError } from '../errors.js';
-import { kafkaConnection } from '../kafka/client-options.js';
-import { ensureTopics } from '../kafka/topic-admin.js';
-import { topicNames } from '../kafka/topic-names.js';
-import { createTransactionalProducer } from '../kafka/transactional-producer.js';
 import type { Logger } from '../logging.js';
 import { BinlogConnection, type DumpCommand } from '../mysql/binlog-connection.js';
 import { BinlogStream } from '../mysql/binlog-stream.js';
@@ -18,9 +14,8 @@ import { checkPositionAvailable, currentPosition } from '../mysql/start-position
 import { readCatalogTables, type TableRef } from '../mysql/table-catalog.js';
 import { parseMysqlTableRef } from '../mysql/table-refs.js';
 import { TrackedTables } from '../mysql/tracked-tables.js';
-import { ChangePublisher, type EventEncoder } from './change-publisher.js';
-import { loadStoredOffset } from './offset-store.js';
-import { SchemaPublisher } from './schema-publisher.js';
+import type { ChangePublisher, EventEncoder } from './change-publisher.js';
+import { failureLatch, openPublishingSession, type PublishingSession } from './publishing-session.js';
 
 export interface MysqlReaderDeps {
   node: NodeConfig;
@@ -44,7 +39,6 @@ export function defaultServerId(nodeName: string): number {
 export class MysqlReader {
   readonly #deps: MysqlReaderDeps;
   readonly #log: Logger;
-  readonly readerId: string;
   #publisher: ChangePublisher | undefined;
   #stream: BinlogStream | undefined;
   #stopping = false;
@@ -61,7 +55,6 @@ export class MysqlReader {
 
   constructor(deps: MysqlReaderDeps) {
     this.#deps = deps;
-    this.readerId = `reader.${deps.node.name}`;
     this.#log = deps.logger.child({ component: 'mysql-reader', node: deps.node.name });
   }
 
@@ -71,8 +64,6 @@ export class MysqlReader {
 
   async run(): Promise<void> {
     const { node, kafka, reader } = this.#deps;
-    const topics = topicNames(kafka.topicPrefix);
-    const connection = kafkaConnection(kafka);
     const options = mysqlConnectionOptions(node.connection);
     const refs: TableRef[] = node.tables.map((t) => parseMysqlTableRef(t, defaultDatabase(node.connection)));
     let sql: mysql.Connection;
@@ -82,27 +73,19 @@ export class MysqlReader {
       throw new TandemError(ErrorCodes.MYSQL_CONNECTION, `cannot connect to MySQL node ${node.name}: ${(cause as Error).message}`, { cause, canRetry: true });
     }
     sql.on('error', () => undefined);
-    const producer = createTransactionalProducer(connection, { transactionalId: `${kafka.topicPrefix}.${this.readerId}` });
+    let session: PublishingSession | undefined;
+    let publisher: ChangePublisher | undefined;
     let binlog: BinlogConnection | undefined;
     try {
       const server = await serverInfo(sql);
       await checkPreconditions(sql, server, refs, (message) => this.#log.warn(message));
-      await ensureTopics(connection, [
-        { name: topics.changes(node.name), partitions: kafka.partitions, replicationFactor: kafka.replicationFactor },
-        { name: topics.offsets, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
-        { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
-      ]);
-      // Fence any older instance first (its open transaction is aborted), then read where it got to.
-      await producer.fence();
-      const stored = await loadStoredOffset(connection, topics.offsets, this.readerId);
-      const resumedFrom = stored ? MysqlPosition.fromJson(stored.position) : undefined;
+      session = await openPublishingSession({ node: node.name, kafka, reader, encoder: this.#deps.encoder });
+      const resumedFrom = session.stored ? MysqlPosition.fromJson(session.stored.position) : undefined;
       if (resumedFrom && resumedFrom.flavor !== server.flavor) {
-        throw new TandemError(ErrorCodes.OFFSETS_CORRUPT, `the stored position of ${this.readerId} is a ${resumedFrom.flavor} position, but node ${node.name} is ${server.flavor}; its offset belongs to another server`);
+        throw new TandemError(ErrorCodes.OFFSETS_CORRUPT, `the stored position of ${session.readerId} is a ${resumedFrom.flavor} position, but node ${node.name} is ${server.flavor}; its offset belongs to another server`);
       }
       const start = resumedFrom ?? (await currentPosition(sql, server.flavor));
       if (resumedFrom) await checkPositionAvailable(sql, resumedFrom);
-      const schemas = new SchemaPublisher(topics.schemas);
-      await schemas.load(connection);
 
       const tables = new TrackedTables(refs, node.name, node.mysql?.zeroDates ?? 'error');
       const readDefinitions = () => readCatalogTables(sql, refs, server.flavor);
@@ -115,34 +98,16 @@ export class MysqlReader {
 
       binlog = await BinlogConnection.open(options);
       const checksum = await this.#prepareDump(binlog, server, start);
-      let asyncFailure: ((error: unknown) => void) | undefined;
-      const asyncFailed = new Promise<never>((_, reject) => {
-        asyncFailure = reject;
-      });
-      asyncFailed.catch(() => undefined);
-      const publisher = new ChangePublisher({
-        producer,
-        encode: this.#deps.encoder,
-        schemas,
-        options: {
-          changesTopic: topics.changes(node.name),
-          offsetsTopic: topics.offsets,
-          readerId: this.readerId,
-          batchMaxEvents: reader.batchMaxEvents,
-          batchMaxDelayMs: reader.batchMaxDelayMs,
-          chunkMaxEvents: reader.chunkMaxEvents,
-          chunkMaxBytes: reader.chunkMaxBytes,
-        },
-        onDurable: async (position) => {
-          this.#position = position as MysqlPosition;
-        },
-        onError: (error) => asyncFailure?.(error),
-      });
-      this.#publisher = publisher;
+      const latch = failureLatch();
+      const activePublisher = session.publisher(async (position) => {
+        this.#position = position as MysqlPosition;
+      }, latch.fail);
+      publisher = activePublisher;
+      this.#publisher = activePublisher;
       const handler = new MysqlChangeHandler({
         node: node.name,
         tables,
-        publisher,
+        publisher: activePublisher,
         resumedFrom,
         gtids: start.gtids,
         readDefinitions,
@@ -156,15 +121,14 @@ export class MysqlReader {
           : { kind: 'mysql-gtid', serverId: this.#serverId(), gtidSet: start.gtids.encode() };
       const running = stream.run(command, this.#stopped);
       this.#streaming();
-      await Promise.race([running, asyncFailed]);
+      await Promise.race([running, latch.failed]);
       await stream.idle();
-      if (this.#stopping) await publisher.flush();
+      if (this.#stopping) await activePublisher.flush();
     } finally {
       binlog?.close();
-      await this.#publisher?.close();
-      await producer.close().catch(() => undefined);
+      await session?.close();
       await sql.end().catch(() => undefined);
-      this.#log.info({ position: this.#position?.toString(), ...this.#publisher?.stats }, 'mysql reader stopped');
+      this.#log.info({ position: this.#position?.toString(), ...publisher?.stats }, 'mysql reader stopped');
     }
   }
 

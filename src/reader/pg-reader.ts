@@ -1,10 +1,6 @@
 import pg from 'pg';
 import type { KafkaConfig, NodeConfig, ReaderConfig } from '../config/schema.js';
 import { ErrorCodes, TandemError } from '../errors.js';
-import { kafkaConnection } from '../kafka/client-options.js';
-import { ensureTopics } from '../kafka/topic-admin.js';
-import { topicNames } from '../kafka/topic-names.js';
-import { createTransactionalProducer } from '../kafka/transactional-producer.js';
 import type { Logger } from '../logging.js';
 import { ChangeAssembler, openTransaction, type OpenTransaction } from '../postgres/change-assembler.js';
 import { pgClientConfig } from '../postgres/connection.js';
@@ -15,9 +11,8 @@ import { RelationTables, type ColumnTypeResolver, type TextValueParser } from '.
 import { ReplicationStream } from '../postgres/replication-stream.js';
 import { prepareSource } from '../postgres/source-setup.js';
 import { parseTableRef } from '../postgres/table-refs.js';
-import { ChangePublisher, type EventEncoder } from './change-publisher.js';
-import { loadStoredOffset } from './offset-store.js';
-import { SchemaPublisher } from './schema-publisher.js';
+import type { ChangePublisher, EventEncoder } from './change-publisher.js';
+import { failureLatch, openPublishingSession, type PublishingSession } from './publishing-session.js';
 
 export interface PgReaderDeps {
   node: NodeConfig;
@@ -41,7 +36,6 @@ export const HEARTBEAT_MESSAGE_PREFIX = 'tandem.heartbeat';
 export class PgReader {
   readonly #deps: PgReaderDeps;
   readonly #log: Logger;
-  readonly readerId: string;
   #stream: ReplicationStream | undefined;
   #publisher: ChangePublisher | undefined;
   #stopping = false;
@@ -51,7 +45,6 @@ export class PgReader {
 
   constructor(deps: PgReaderDeps) {
     this.#deps = deps;
-    this.readerId = `reader.${deps.node.name}`;
     this.#log = deps.logger.child({ component: 'pg-reader', node: deps.node.name });
   }
 
@@ -61,8 +54,6 @@ export class PgReader {
 
   async run(): Promise<void> {
     const { node, kafka, reader } = this.#deps;
-    const topics = topicNames(kafka.topicPrefix);
-    const connection = kafkaConnection(kafka);
     const slot = node.postgres?.slot ?? `tandem_${node.name}`;
     const publication = node.postgres?.publication ?? `tandem_${node.name}`;
     const catalogClient = new pg.Client(pgClientConfig(node.connection));
@@ -72,7 +63,8 @@ export class PgReader {
     } catch (cause) {
       throw new TandemError(ErrorCodes.PG_CONNECTION, `cannot connect to PostgreSQL node ${node.name}: ${(cause as Error).message}`, { cause, canRetry: true });
     }
-    const producer = createTransactionalProducer(connection, { transactionalId: `${kafka.topicPrefix}.${this.readerId}` });
+    let session: PublishingSession | undefined;
+    let publisher: ChangePublisher | undefined;
     try {
       const source = await prepareSource(catalogClient, {
         slot,
@@ -80,17 +72,8 @@ export class PgReader {
         tables: node.tables.map((t) => parseTableRef(t, 'public')),
         warn: (message) => this.#log.warn(message),
       });
-      await ensureTopics(connection, [
-        { name: topics.changes(node.name), partitions: kafka.partitions, replicationFactor: kafka.replicationFactor },
-        { name: topics.offsets, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
-        { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
-      ]);
-      // Fence any older instance first (its open transaction is aborted), then read where it got to.
-      await producer.fence();
-      const stored = await loadStoredOffset(connection, topics.offsets, this.readerId);
-      this.#stored = stored ? PgPosition.fromJson(stored.position) : undefined;
-      const schemas = new SchemaPublisher(topics.schemas);
-      await schemas.load(connection);
+      session = await openPublishingSession({ node: node.name, kafka, reader, encoder: this.#deps.encoder });
+      this.#stored = session.stored ? PgPosition.fromJson(session.stored.position) : undefined;
       // Two layers keep a restart from publishing twice: asking the server to start at the stored
       // position (it then skips transactions committed before it), and skipping covered transactions
       // below in case the server sends them anyway.
@@ -110,30 +93,11 @@ export class PgReader {
         startLsn,
       });
       this.#stream = stream;
-      let asyncFailure: ((error: unknown) => void) | undefined;
-      const asyncFailed = new Promise<never>((_, reject) => {
-        asyncFailure = reject;
-      });
-      asyncFailed.catch(() => undefined);
-      const publisher = new ChangePublisher({
-        producer,
-        encode: this.#deps.encoder,
-        schemas,
-        options: {
-          changesTopic: topics.changes(node.name),
-          offsetsTopic: topics.offsets,
-          readerId: this.readerId,
-          batchMaxEvents: reader.batchMaxEvents,
-          batchMaxDelayMs: reader.batchMaxDelayMs,
-          chunkMaxEvents: reader.chunkMaxEvents,
-          chunkMaxBytes: reader.chunkMaxBytes,
-        },
-        onDurable: async (position) => {
-          this.#stored = position as PgPosition;
-          await stream.confirm((position as PgPosition).endLsn);
-        },
-        onError: (error) => asyncFailure?.(error),
-      });
+      const latch = failureLatch();
+      publisher = session.publisher(async (position) => {
+        this.#stored = position as PgPosition;
+        await stream.confirm((position as PgPosition).endLsn);
+      }, latch.fail);
       this.#publisher = publisher;
       const relations = new RelationTables(catalogClient, this.#deps.typeResolver(catalogClient), this.#deps.parseText, { node: node.name, database: source.database });
       const handle = this.#messageHandler(relations, new ChangeAssembler(node.name), publisher);
@@ -146,16 +110,15 @@ export class PgReader {
             return this.#current;
           },
         }),
-        asyncFailed,
+        latch.failed,
       ]);
       await this.#current.catch(() => undefined);
       if (this.#stopping) await publisher.flush();
     } finally {
       clearInterval(this.#heartbeat);
-      await this.#publisher?.close();
-      await producer.close().catch(() => undefined);
+      await session?.close();
       await catalogClient.end().catch(() => undefined);
-      this.#log.info({ position: this.#stored?.toString(), ...this.#publisher?.stats }, 'postgres reader stopped');
+      this.#log.info({ position: this.#stored?.toString(), ...publisher?.stats }, 'postgres reader stopped');
     }
   }
 

@@ -1,28 +1,19 @@
-import { Admin } from '@platformatic/kafka';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { stringify as toYaml } from 'yaml';
-import { ChangeEventDecoder, type DecodedChangeEvent } from '../../../src/avro/index.js';
 import { validateConfig } from '../../../src/config/load.js';
 import type { TandemConfig } from '../../../src/config/schema.js';
-import { baseClientOptions, kafkaConnection } from '../../../src/kafka/client-options.js';
-import { CommittedTopicReader, type CommittedRecord } from '../../../src/kafka/committed-topic-reader.js';
-import { SchemaTopicLookup } from '../../../src/kafka/schema-topic-lookup.js';
-import { topicNames } from '../../../src/kafka/topic-names.js';
 import { silentLogger } from '../../../src/logging.js';
 import type { MysqlReader } from '../../../src/reader/mysql-reader.js';
 import { createMysqlReader } from '../../../src/runtime/components.js';
+import { ChangesTopicProbe, type DecodedRecord } from './changes-topic.js';
 import { getStack } from './stack.js';
+import { PROJECT_ROOT, spawnTandemRun, type TandemChild } from './tandem-process.js';
 
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
-
-export interface DecodedRecord {
-  record: CommittedRecord;
-  event: DecodedChangeEvent;
-}
+export { PROJECT_ROOT, waitForExit } from './tandem-process.js';
+export type { DecodedRecord } from './changes-topic.js';
 
 export interface InProcessReader {
   reader: MysqlReader;
@@ -43,8 +34,7 @@ export class MysqlReaderFixture {
   readonly mysqlUrl = getStack().mysqlUrl;
   sql!: mysql.Connection;
   config!: TandemConfig;
-  #decoder: ChangeEventDecoder | undefined;
-  #schemas: SchemaTopicLookup | undefined;
+  #topic: ChangesTopicProbe | undefined;
 
   /** Creates the database, runs `statements` in it, and writes the config file. */
   async setup(tables: string[], statements: string[], options: { reader?: Record<string, unknown>; mysql?: Record<string, unknown> } = {}): Promise<this> {
@@ -66,6 +56,7 @@ export class MysqlReaderFixture {
       reader: { batchMaxDelayMs: 50, ...options.reader },
       log: { level: 'warn' },
     });
+    this.#topic = new ChangesTopicProbe(this.config.kafka, this.node);
     await mkdir(path.dirname(this.configFile), { recursive: true });
     await writeFile(this.configFile, toYaml(this.config));
     return this;
@@ -87,7 +78,12 @@ export class MysqlReaderFixture {
   }
 
   get changesTopic(): string {
-    return topicNames(this.prefix).changes(this.node);
+    return this.#probe().topic;
+  }
+
+  #probe(): ChangesTopicProbe {
+    if (!this.#topic) throw new Error('call setup() first');
+    return this.#topic;
   }
 
   /** Runs the reader in this process and waits until its start position is fixed. */
@@ -118,75 +114,27 @@ export class MysqlReaderFixture {
   }
 
   /** Runs `tandem run` as a child process (for kill -9 tests). */
-  spawnReader(env: Record<string, string> = {}): ChildProcess & { stderrTail: () => string } {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--config', this.configFile], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, TANDEM_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }) as ChildProcess & { stderrTail: () => string };
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-20_000);
-    });
-    child.stderrTail = () => stderr;
-    return child;
+  spawnReader(env: Record<string, string> = {}): TandemChild {
+    return spawnTandemRun(this.configFile, env);
   }
 
-  /** Every committed record of the changes topic, decoded, in partition/offset order. */
-  async readEvents(): Promise<DecodedRecord[]> {
-    const connection = kafkaConnection(this.config.kafka);
-    this.#schemas ??= new SchemaTopicLookup(connection, topicNames(this.prefix).schemas);
-    const schemas = this.#schemas;
-    this.#decoder ??= new ChangeEventDecoder((f) => schemas.lookup(f));
-    const reader = new CommittedTopicReader(connection, this.changesTopic);
-    const out: DecodedRecord[] = [];
-    try {
-      for await (const record of reader.readAll()) out.push({ record, event: await this.#decoder.decode(record.value!) });
-    } finally {
-      await reader.close();
-    }
-    return out;
+  readEvents(): Promise<DecodedRecord[]> {
+    return this.#probe().readEvents();
+  }
+
+  countEvents(): Promise<number> {
+    return this.#probe().countEvents();
   }
 
   /** Waits until the changes topic holds at least `count` committed events. */
-  async waitForEvents(count: number, timeoutMs = 60_000): Promise<DecodedRecord[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      let events: DecodedRecord[] = [];
-      try {
-        events = await this.readEvents();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      if (events.length >= count) return events;
-      if (Date.now() > deadline) throw new Error(`expected ${count} events in ${this.changesTopic}, found ${events.length} after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  waitForEvents(count: number, timeoutMs = 60_000): Promise<DecodedRecord[]> {
+    return this.#probe().waitForEvents(count, timeoutMs, () => undefined);
   }
 
   /** Drops the database and the test's topics. */
   async cleanup(): Promise<void> {
-    await this.#schemas?.close().catch(() => undefined);
     await this.sql?.query(`DROP DATABASE IF EXISTS \`${this.database}\``).catch(() => undefined);
     await this.sql?.end().catch(() => undefined);
-    if (!this.config) return;
-    const admin = new Admin(baseClientOptions(kafkaConnection(this.config.kafka), 'test-admin'));
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.prefix}.`));
-      if (topics.length) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.close();
-    }
+    await this.#topic?.deleteTopics();
   }
-}
-
-export async function waitForExit(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
 }
