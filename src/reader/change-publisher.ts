@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../model/change-event.js';
 import type { OutgoingRecord, TransactionalProducer } from '../kafka/transactional-producer.js';
+import { partitionForKey } from '../kafka/partitioner.js';
 import { faultPoint } from '../runtime/fault-points.js';
 import { eventKey } from './event-key.js';
 import { offsetRecord } from './offset-store.js';
@@ -16,6 +17,8 @@ export type EventEncoder = (event: ChangeEvent) => EncodedEvent;
 
 export interface ChangePublisherOptions {
   changesTopic: string;
+  /** Partitions of the changes topic: events are placed by key here (murmur2, as Kafka's Java client). */
+  changesPartitions: number;
   offsetsTopic: string;
   readerId: string;
   batchMaxEvents: number;
@@ -94,7 +97,8 @@ export class ChangePublisher {
     const { value, writer } = this.#encode(event);
     const schemaRecord = this.#schemas.recordFor(writer);
     if (schemaRecord) this.#add(schemaRecord);
-    this.#add({ topic: this.#options.changesTopic, key: eventKey(event), value });
+    const key = eventKey(event);
+    this.#add({ topic: this.#options.changesTopic, key, value, partition: partitionForKey(key, this.#options.changesPartitions) });
     this.#batchEvents++;
     this.stats.eventsPublished++;
     if (this.#chunk.length >= this.#options.chunkMaxEvents || this.#chunkBytes >= this.#options.chunkMaxBytes) await this.#sendChunk();

@@ -56,6 +56,7 @@ export async function openPublishingSession(deps: {
           schemas,
           options: {
             changesTopic: topics.changes(node),
+            changesPartitions: kafka.partitions,
             offsetsTopic: topics.offsets,
             readerId,
             batchMaxEvents: reader.batchMaxEvents,

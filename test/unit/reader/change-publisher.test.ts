@@ -73,7 +73,7 @@ function setup(options: Partial<ConstructorParameters<typeof ChangePublisher>[0]
     producer,
     encode: (e) => ({ value: Buffer.from(JSON.stringify(e.after)), writer: { fingerprintHex: 'f1', schemaJson: '{}' } }),
     schemas,
-    options: { changesTopic: 'changes', offsetsTopic: 'offsets', readerId: 'r', batchMaxEvents: 3, batchMaxDelayMs: 60_000, chunkMaxEvents: 2, chunkMaxBytes: 1 << 20, ...options },
+    options: { changesTopic: 'changes', changesPartitions: 1, offsetsTopic: 'offsets', readerId: 'r', batchMaxEvents: 3, batchMaxDelayMs: 60_000, chunkMaxEvents: 2, chunkMaxBytes: 1 << 20, ...options },
     onDurable: async (p) => {
       durable.push((p as Pos).n);
     },
