@@ -100,16 +100,25 @@ function checkEnvelope(event: ChangeEvent, writer: WriterSchema): void {
   if (!PRECISIONS.has(source.commitTimestampPrecision)) {
     throw envelopeError(writer, `source.commitTimestampPrecision ${describeValue(source.commitTimestampPrecision)} is unknown`);
   }
-  const texts = [event.origin, event.transaction.id, source.node, source.database, source.schema, source.table, source.txId];
-  for (const text of texts) {
-    // avsc would write a lone surrogate as invalid UTF-8; wrong types are left to avsc's own checks.
-    if (typeof text === 'string' && !isWellFormedUnicode(text)) {
-      throw envelopeError(writer, `the envelope string ${describeValue(text)} contains a lone UTF-16 surrogate`);
-    }
+  // avsc would write a lone surrogate as invalid UTF-8; wrong types are left to avsc's own checks.
+  // Readers share one source block per transaction and table, so it is checked once.
+  if (!checkedSources.has(source)) {
+    for (const text of [source.node, source.database, source.schema, source.table, source.txId]) checkUnicode(writer, text);
+    checkedSources.add(source);
   }
+  checkUnicode(writer, event.origin);
+  checkUnicode(writer, event.transaction.id);
   const sequence = event.transaction.sequence;
   if (!Number.isSafeInteger(sequence) || sequence < 0) {
     throw envelopeError(writer, `transaction.sequence must be a non-negative integer; got ${describeValue(sequence)}`);
+  }
+}
+
+const checkedSources = new WeakSet<SourceBlock>();
+
+function checkUnicode(writer: WriterSchema, text: unknown): void {
+  if (typeof text === 'string' && !isWellFormedUnicode(text)) {
+    throw envelopeError(writer, `the envelope string ${describeValue(text)} contains a lone UTF-16 surrogate`);
   }
 }
 
