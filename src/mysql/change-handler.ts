@@ -51,7 +51,7 @@ export class MysqlChangeHandler implements BinlogHandler {
   onTableMap(_tx: BinlogTransaction, event: RawEvent): void {
     const head = decodeTableMapHead(event.buf, event.format);
     if (!this.#d.tables.isTracked(head.database, head.table)) {
-      this.#d.tables.mapped({ tableId: head.tableId, database: head.database, table: head.table, columns: [], columnNames: undefined, layoutKey: '' }, '');
+      this.#d.tables.ignore(head.tableId);
       return;
     }
     this.#d.tables.mapped(decodeTableMap(event.buf, event.format), at(event));

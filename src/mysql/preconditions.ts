@@ -31,10 +31,14 @@ async function globals(sql: Connection, names: string[]): Promise<Map<string, st
 /**
  * The source's settings the reader depends on, each failure naming the setting and its fix: the binlog
  * on, row-based with full images, GTIDs, nothing the decoder cannot read (compressed transactions or
- * events, partial JSON updates), the reader's privileges, and every configured table readable.
+ * events, partial JSON updates), the reader's privileges, and every configured table readable. Without
+ * binlog_row_metadata=FULL the reader works, with a warning: mid-stream DDL while it is behind can stop it.
  */
 export async function checkPreconditions(sql: Connection, server: ServerInfo, tables: TableRef[], warn: (message: string) => void): Promise<void> {
-  const names = ['log_bin', 'binlog_format', 'binlog_row_image', 'gtid_mode', 'enforce_gtid_consistency', 'binlog_transaction_compression', 'binlog_row_value_options', 'log_bin_compress', 'gtid_strict_mode'];
+  const names = [
+    'log_bin', 'binlog_format', 'binlog_row_image', 'binlog_row_metadata', 'gtid_mode', 'enforce_gtid_consistency',
+    'binlog_transaction_compression', 'binlog_row_value_options', 'log_bin_compress', 'gtid_strict_mode',
+  ];
   const v = await globals(sql, names);
   const is = (name: string, ...values: string[]) => values.includes((v.get(name) ?? '').toUpperCase());
   const restartHint = server.flavor === 'mariadb' ? 'in the [mariadbd] section of the server configuration' : 'in my.cnf';
@@ -60,6 +64,18 @@ export async function checkPreconditions(sql: Connection, server: ServerInfo, ta
     if (!is('gtid_strict_mode', 'ON', '1')) {
       warn('gtid_strict_mode is OFF: resuming by GTID assumes sequence numbers rise within each domain; set gtid_strict_mode=ON');
     }
+  }
+  const rowMetadata = v.get('binlog_row_metadata');
+  if (rowMetadata === null) {
+    warn(
+      `the server has no binlog_row_metadata (MariaDB 10.5+ and MySQL 8.0.1+ have it): rows are decoded with the columns information_schema shows at the last DDL the reader met, ` +
+        'so two ALTER TABLEs of a replicated table while the reader is behind stop it (TANDEM_MYSQL_TABLE_MISMATCH)',
+    );
+  } else if (!is('binlog_row_metadata', 'FULL')) {
+    warn(
+      `binlog_row_metadata is ${rowMetadata}: the binlog does not carry column names, so rows are decoded with the columns information_schema shows at the last DDL the reader met, ` +
+        `and two ALTER TABLEs of a replicated table while the reader is down or behind stop it (TANDEM_MYSQL_TABLE_MISMATCH); run SET GLOBAL binlog_row_metadata = FULL and set binlog_row_metadata=FULL ${restartHint}`,
+    );
   }
   await checkPrivileges(sql, server);
   for (const table of tables) await checkTable(sql, table);

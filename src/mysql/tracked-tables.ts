@@ -1,11 +1,14 @@
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { TableSchema } from '../model/table.js';
-import { ColumnType } from './binlog/event-types.js';
 import type { ColumnValueReader } from './binlog/rows-event.js';
-import type { MappedColumn, TableMap } from './binlog/table-map.js';
+import type { TableMap } from './binlog/table-map.js';
 import type { CatalogColumn } from './catalog-column.js';
-import type { StoredTable } from './mysql-position.js';
+import { compareLayout } from './layout-check.js';
+import type { MysqlFlavor, StoredTable } from './mysql-position.js';
+import type { ServerCharsets } from './server-charsets.js';
 import { tableKey, type TableRef } from './table-catalog.js';
+import { definitionFromTableMap, seenColumns } from './table-map-definition.js';
+import { tableMapFacts } from './table-map-facts.js';
 import { mapColumnType } from './type-mapping.js';
 import { valueReader, type ZeroDateTreatment } from './value-readers.js';
 
@@ -16,32 +19,50 @@ export interface RowPlan {
   readers: ColumnValueReader[];
 }
 
+export interface TrackedTablesOptions {
+  node: string;
+  zeroDates: ZeroDateTreatment;
+  flavor: MysqlFlavor;
+  charsets: ServerCharsets;
+}
+
 interface Tracked {
   ref: TableRef;
   stored: StoredTable | undefined;
   schema: TableSchema | undefined;
+  /** Column definitions information_schema (or a stored position) gave for each name, newest first. */
+  known: Map<string, CatalogColumn[]>;
 }
+
+/** Definitions kept per column name for the facts the binlog does not carry. */
+const KNOWN_PER_COLUMN = 8;
 
 /**
  * The configured tables' definitions as of the reader's point in the binlog, and the decoding plan of
- * each table id the binlog has mapped. Every TABLE_MAP is checked against the definition held: the
- * column count, each column's binlog type and type metadata, nullability (and names, when the server
- * logs them) must agree, or the rows are refused (TANDEM_MYSQL_TABLE_MISMATCH) instead of being
+ * each table id the binlog has mapped.
+ *
+ * A TABLE_MAP with full optional metadata (binlog_row_metadata=FULL) describes its table by itself:
+ * the rows after it are decoded with exactly those columns, and that description becomes the definition
+ * in force (stored with the position), whatever information_schema shows now. Without it, the TABLE_MAP
+ * is checked against the definition held — information_schema as of the last DDL the reader met, or the
+ * one stored with its position: column count, binlog types, type metadata, nullability and whatever
+ * metadata is logged must agree, or the rows are refused (TANDEM_MYSQL_TABLE_MISMATCH) instead of being
  * decoded against a stale column list.
  */
 export class TrackedTables {
   readonly #tables = new Map<string, Tracked>();
   readonly #plans = new Map<number, RowPlan | null>();
-  /** Plans by table + layout, so a re-sent TABLE_MAP costs a lookup. */
-  readonly #planCache = new Map<string, RowPlan>();
+  /**
+   * Plans by table + TABLE_MAP layout, so a re-sent TABLE_MAP costs a lookup; with the definition the
+   * TABLE_MAP itself gave (full metadata), which it makes the one in force again.
+   */
+  readonly #planCache = new Map<string, { plan: RowPlan; definition: StoredTable | undefined }>();
+  readonly #o: TrackedTablesOptions;
   #snapshot: Record<string, StoredTable> = {};
 
-  constructor(
-    refs: TableRef[],
-    private readonly node: string,
-    private readonly zeroDates: ZeroDateTreatment,
-  ) {
-    for (const ref of refs) this.#tables.set(tableKey(ref), { ref, stored: undefined, schema: undefined });
+  constructor(refs: TableRef[], options: TrackedTablesOptions) {
+    this.#o = options;
+    for (const ref of refs) this.#tables.set(tableKey(ref), { ref, stored: undefined, schema: undefined, known: new Map() });
   }
 
   refs(): TableRef[] {
@@ -64,36 +85,38 @@ export class TrackedTables {
     for (const [key, stored] of entries) {
       const tracked = this.#tables.get(key);
       if (!tracked) continue;
-      if (JSON.stringify(tracked.stored) === JSON.stringify(stored)) continue;
-      tracked.stored = stored;
-      tracked.schema = stored ? this.#schemaOf(tracked.ref, stored) : undefined;
-      changed.push(key);
+      for (const col of stored?.columns ?? []) remember(tracked.known, col);
+      if (this.#install(tracked, stored)) changed.push(key);
     }
     if (changed.length > 0) {
       this.#plans.clear();
       this.#planCache.clear();
-      const snapshot: Record<string, StoredTable> = {};
-      for (const [key, t] of this.#tables) if (t.stored) snapshot[key] = t.stored;
-      this.#snapshot = snapshot;
     }
     return changed;
   }
 
-  /** Records a TABLE_MAP: untracked tables map to null (their rows are skipped). */
+  /** Records a TABLE_MAP of a tracked table. */
   mapped(map: TableMap, at: string): void {
     const key = `${map.database}.${map.table}`;
     const tracked = this.#tables.get(key);
     if (!tracked) {
-      this.#plans.set(map.tableId, null);
+      this.ignore(map.tableId);
       return;
     }
-    const cacheKey = `${key}\u0000${map.layoutKey}\u0000${map.columns.map((c) => (c.nullable ? 1 : 0)).join('')}`;
-    let plan = this.#planCache.get(cacheKey);
-    if (!plan) {
-      plan = this.#plan(tracked, map, at);
-      this.#planCache.set(cacheKey, plan);
+    const cacheKey = `${key}\u0000${map.layoutKey}`;
+    let cached = this.#planCache.get(cacheKey);
+    if (!cached) {
+      cached = this.#plan(tracked, map, at);
+      this.#planCache.set(cacheKey, cached);
+    } else if (cached.definition && cached.definition !== tracked.stored) {
+      this.#install(tracked, cached.definition);
     }
-    this.#plans.set(map.tableId, plan);
+    this.#plans.set(map.tableId, cached.plan);
+  }
+
+  /** Records a TABLE_MAP of a table that is not replicated: its rows are skipped. */
+  ignore(tableId: number): void {
+    this.#plans.set(tableId, null);
   }
 
   /** Whether the table id's last TABLE_MAP was for a tracked table (undefined: never mapped). */
@@ -106,32 +129,63 @@ export class TrackedTables {
     return this.#tables.get(`${database}.${table}`)?.schema;
   }
 
-  #plan(tracked: Tracked, map: TableMap, at: string): RowPlan {
+  #plan(tracked: Tracked, map: TableMap, at: string): { plan: RowPlan; definition: StoredTable | undefined } {
     const name = tableKey(tracked.ref);
-    const { stored, schema } = tracked;
-    if (!stored || !schema) {
-      throw new TandemError(ErrorCodes.MYSQL_TABLE_MISMATCH, `rows of ${name} at ${at}, but the reader knows no definition of ${name} there (it did not exist when last read)`);
+    const { flavor, charsets } = this.#o;
+    const facts = tableMapFacts(map, flavor);
+    const { seen, incomplete } = seenColumns(facts, charsets, flavor, name);
+    if (incomplete === undefined) {
+      const definition = definitionFromTableMap(map, facts, seen, charsets, (column) => tracked.known.get(column) ?? []);
+      if (this.#install(tracked, definition)) {
+        // Plans checked against the previous definition (TABLE_MAPs without full metadata) are stale now.
+        for (const k of this.#planCache.keys()) if (k.startsWith(`${name}\u0000`)) this.#planCache.delete(k);
+      }
+      return { plan: this.#rowPlan(tracked, map), definition: tracked.stored };
     }
-    const problems = compareLayout(stored.columns, map);
+    const { stored } = tracked;
+    const hint =
+      'With binlog_row_metadata=FULL (SET GLOBAL binlog_row_metadata = FULL, and in the server configuration) the server logs each table\'s columns with its rows and the reader decodes them from the binlog itself; ' +
+      `this TABLE_MAP does not carry them (${incomplete})`;
+    if (!stored) {
+      throw new TandemError(ErrorCodes.MYSQL_TABLE_MISMATCH, `rows of ${name} at ${at}, but the reader knows no definition of ${name} there (it did not exist when last read). ${hint}`);
+    }
+    const problems = compareLayout(stored.columns, map, seen, charsets);
     if (problems.length > 0) {
       throw new TandemError(
         ErrorCodes.MYSQL_TABLE_MISMATCH,
         `the binlog's TABLE_MAP of ${name} at ${at} does not match the definition the reader holds for that point (${problems.join('; ')}). ` +
           'The table was probably altered again later in the binlog than the reader has got, so information_schema (which shows the table as it is now) cannot describe these rows; ' +
-          'Tandem refuses to decode them against a different column list. Restart from a position after the last ALTER (a new snapshot), or let the reader catch up before altering replicated tables twice',
+          `Tandem refuses to decode them against a different column list. ${hint}. Without it: restart from a position after the last ALTER (a new snapshot), or let the reader catch up before altering replicated tables twice`,
       );
     }
+    return { plan: this.#rowPlan(tracked, map), definition: undefined };
+  }
+
+  #rowPlan(tracked: Tracked, map: TableMap): RowPlan {
+    const name = tableKey(tracked.ref);
+    const columns = tracked.stored!.columns;
     return {
-      table: schema,
-      names: stored.columns.map((c) => c.name),
-      readers: stored.columns.map((c, i) => valueReader(c, map.columns[i]!, { where: `${name}.${c.name}`, zeroDates: this.zeroDates })),
+      table: tracked.schema!,
+      names: columns.map((c) => c.name),
+      readers: columns.map((c, i) => valueReader(c, map.columns[i]!, { where: `${name}.${c.name}`, zeroDates: this.#o.zeroDates })),
     };
+  }
+
+  /** Makes `stored` the table's definition in force; false when it already was. */
+  #install(tracked: Tracked, stored: StoredTable | undefined): boolean {
+    if (JSON.stringify(tracked.stored) === JSON.stringify(stored)) return false;
+    tracked.schema = stored ? this.#schemaOf(tracked.ref, stored) : undefined;
+    tracked.stored = stored;
+    const snapshot: Record<string, StoredTable> = {};
+    for (const [key, t] of this.#tables) if (t.stored) snapshot[key] = t.stored;
+    this.#snapshot = snapshot;
+    return true;
   }
 
   #schemaOf(ref: TableRef, stored: StoredTable): TableSchema {
     const name = tableKey(ref);
     return {
-      node: this.node,
+      node: this.#o.node,
       engine: 'mysql',
       database: ref.database,
       schema: ref.database,
@@ -145,46 +199,8 @@ export class TrackedTables {
   }
 }
 
-/** Differences between what information_schema said and what the TABLE_MAP says, in words. */
-export function compareLayout(columns: CatalogColumn[], map: TableMap): string[] {
-  const problems: string[] = [];
-  if (columns.length !== map.columns.length) {
-    problems.push(`the binlog has ${map.columns.length} columns, the definition ${columns.length}`);
-    return problems;
-  }
-  columns.forEach((col, i) => {
-    const m = map.columns[i]!;
-    const expected = mapColumnType(col, `${map.database}.${map.table}`).binlogTypes;
-    const label = `column ${i + 1} (${col.name} ${col.columnType})`;
-    if (map.columnNames && map.columnNames[i] !== col.name) problems.push(`${label} is named ${map.columnNames[i]} in the binlog`);
-    if (!expected.includes(m.type)) {
-      problems.push(`${label} has binlog type ${m.type}, expected ${expected.join(' or ')}`);
-      return;
-    }
-    if (m.nullable !== col.nullable) problems.push(`${label} is ${m.nullable ? '' : 'NOT '}NULL in the binlog`);
-    const detail = metadataMismatch(col, m);
-    if (detail) problems.push(`${label}: ${detail}`);
-  });
-  return problems;
-}
-
-function metadataMismatch(col: CatalogColumn, m: MappedColumn): string | undefined {
-  switch (m.type) {
-    case ColumnType.NEWDECIMAL:
-      return m.precision === col.numericPrecision && m.scale === col.numericScale ? undefined : `binlog has decimal(${m.precision},${m.scale})`;
-    case ColumnType.DATETIME2:
-    case ColumnType.TIMESTAMP2:
-    case ColumnType.TIME2:
-      return m.length === (col.datetimePrecision ?? 0) ? undefined : `binlog has fractional precision ${m.length}`;
-    case ColumnType.BIT:
-      return m.length === col.numericPrecision ? undefined : `binlog has bit(${m.length})`;
-    case ColumnType.ENUM:
-      return m.length === ((col.labels?.length ?? 0) < 256 ? 1 : 2) ? undefined : `binlog packs the enum in ${m.length} byte(s)`;
-    case ColumnType.SET: {
-      const bytes = Math.ceil((col.labels?.length ?? 0) / 8);
-      return m.length === (bytes > 4 ? 8 : bytes) ? undefined : `binlog packs the set in ${m.length} bytes`;
-    }
-    default:
-      return undefined;
-  }
+function remember(known: Map<string, CatalogColumn[]>, col: CatalogColumn): void {
+  const text = JSON.stringify(col);
+  const list = (known.get(col.name) ?? []).filter((c) => JSON.stringify(c) !== text);
+  known.set(col.name, [col, ...list].slice(0, KNOWN_PER_COLUMN));
 }

@@ -10,6 +10,7 @@ import { defaultDatabase, mysqlConnectionOptions } from '../mysql/connection.js'
 import { MariadbGtidPosition } from '../mysql/gtid.js';
 import { MysqlPosition } from '../mysql/mysql-position.js';
 import { checkPreconditions, serverInfo, type ServerInfo } from '../mysql/preconditions.js';
+import { readServerCharsets } from '../mysql/server-charsets.js';
 import { checkPositionAvailable, currentPosition } from '../mysql/start-position.js';
 import { readCatalogTables, type TableRef } from '../mysql/table-catalog.js';
 import { parseMysqlTableRef } from '../mysql/table-refs.js';
@@ -87,7 +88,8 @@ export class MysqlReader {
       const start = resumedFrom ?? (await currentPosition(sql, server.flavor));
       if (resumedFrom) await checkPositionAvailable(sql, resumedFrom);
 
-      const tables = new TrackedTables(refs, node.name, node.mysql?.zeroDates ?? 'error');
+      const charsets = await readServerCharsets(sql, server.flavor);
+      const tables = new TrackedTables(refs, { node: node.name, zeroDates: node.mysql?.zeroDates ?? 'error', flavor: server.flavor, charsets });
       const readDefinitions = () => readCatalogTables(sql, refs, server.flavor);
       // Definitions: as stored with the position (the columns the next rows were written with); tables
       // the position does not know yet (newly configured), from the catalog.
@@ -152,6 +154,8 @@ export class MysqlReader {
     await binlog.query(`SET @master_binlog_checksum = '${checksum === 'CRC32' ? 'CRC32' : 'NONE'}'`);
     if (server.flavor === 'mysql') await binlog.query(`SET @source_binlog_checksum = '${checksum === 'CRC32' ? 'CRC32' : 'NONE'}'`).catch(() => undefined);
     await binlog.query(`SET @master_heartbeat_period = ${HEARTBEAT_SECONDS * 1_000_000_000}`);
+    // MySQL 8.0.26+ also reads the variable under its new name; setting a user variable cannot fail.
+    if (server.flavor === 'mysql') await binlog.query(`SET @source_heartbeat_period = ${HEARTBEAT_SECONDS * 1_000_000_000}`);
     if (server.flavor === 'mariadb') {
       await binlog.query('SET @mariadb_slave_capability = 4');
       await binlog.query(`SET @slave_connect_state = '${start.gtids.toString()}'`);

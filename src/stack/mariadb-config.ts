@@ -26,7 +26,9 @@ export function mariadbPaths(stackDir: string): MariadbPaths {
 }
 
 /**
- * mariadbd arguments for a binlog CDC source: row-based, full row images, GTIDs strict, UTC, utf8mb4.
+ * mariadbd arguments for a binlog CDC source: row-based, full row images, full row metadata (each
+ * TABLE_MAP carries its table's column names, signedness, charsets, ENUM/SET labels and primary key),
+ * GTIDs strict, UTC, utf8mb4.
  * `--no-defaults` must come first: it keeps /etc/mysql/*.cnf (the system server's settings) out.
  */
 export function mariadbdArgs(paths: MariadbPaths, port: number): string[] {
@@ -43,6 +45,7 @@ export function mariadbdArgs(paths: MariadbPaths, port: number): string[] {
     '--log-bin=binlog',
     '--binlog-format=ROW',
     '--binlog-row-image=FULL',
+    '--binlog-row-metadata=FULL',
     '--server-id=1',
     '--log-slave-updates=ON',
     '--gtid-strict-mode=ON',

@@ -1,12 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isTandemError, type ErrorCode } from '../../src/errors.js';
+import { checkPreconditions, serverInfo } from '../../src/mysql/preconditions.js';
 import { MysqlReaderFixture } from './helpers/mysql-fixture.js';
 
 /*
  * Real MariaDB: each setting the reader cannot work with is refused with an error that names it and its
  * fix — at start for global settings, at the offending event for session overrides — and zero dates get
  * the configured treatment. A position whose binlogs were purged is a clear, non-retryable error.
- * Global settings are changed for one test each and restored in `finally`.
+ * Global settings are changed for one test each and restored in `finally`. Without
+ * binlog_row_metadata=FULL the reader starts, with a warning.
  */
 async function failure(fx: MysqlReaderFixture): Promise<Error & { code?: string; canRetry?: boolean }> {
   let running;
@@ -54,6 +56,27 @@ describe('mysql reader: refused settings and values', () => {
       }
     });
   }
+
+  it('warns without binlog_row_metadata=FULL that mid-stream DDL can stop it, naming the fix', async () => {
+    const fx = await fixture();
+    const server = await serverInfo(fx.sql);
+    const warnings = async () => {
+      const out: string[] = [];
+      await checkPreconditions(fx.sql, server, [], (message) => out.push(message));
+      return out.filter((w) => w.includes('binlog_row_metadata'));
+    };
+    const previous = await fx.setRowMetadata('MINIMAL');
+    try {
+      const [warning] = await warnings();
+      expect(warning).toContain('binlog_row_metadata is MINIMAL');
+      expect(warning).toContain('TANDEM_MYSQL_TABLE_MISMATCH');
+      expect(warning).toContain('SET GLOBAL binlog_row_metadata = FULL');
+      await fx.sql.query('SET GLOBAL binlog_row_metadata = FULL');
+      expect(await warnings()).toEqual([]);
+    } finally {
+      await fx.sql.query(`SET GLOBAL binlog_row_metadata = ${previous}`);
+    }
+  });
 
   it('refuses a user without replication privileges, naming the grant', async () => {
     const fx = await fixture();

@@ -97,13 +97,18 @@ describe('mysql reader: types', () => {
   const fx = new MysqlReaderFixture();
   let running: InProcessReader;
 
+  let previousRowMetadata: string | undefined;
+
   beforeAll(async () => {
     await fx.setup(['types'], [`CREATE TABLE types (id INT PRIMARY KEY, ${COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`]);
+    // Every TABLE_MAP carries the columns (names, signedness, charsets, labels): rows are decoded from them.
+    previousRowMetadata = await fx.setRowMetadata('FULL');
     running = await fx.startInProcess();
   });
 
   afterAll(async () => {
     await running?.stop().catch(() => undefined);
+    if (previousRowMetadata) await fx.sql.query(`SET GLOBAL binlog_row_metadata = ${previousRowMetadata}`);
     await fx.cleanup();
   });
 
@@ -119,6 +124,12 @@ describe('mysql reader: types', () => {
     }
     expect(columns.find((c) => c.name === 'j')!.sourceType).toBe('json');
     expect(columns.find((c) => c.name === 'biu')!.sourceType).toBe('bigint(20) unsigned');
+    // The version built from the TABLE_MAP's metadata agrees with information_schema on every column
+    // (else a column would have been described from the binlog alone, without display widths).
+    const [catalog] = (await fx.sql.query(
+      "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'types' ORDER BY ORDINAL_POSITION",
+    )) as unknown as [Array<{ name: string; type: string }>];
+    expect(columns.map((c) => [c.name, c.sourceType])).toEqual(catalog.map((c) => [c.name, c.name === 'j' ? 'json' : c.type]));
   });
 
   it('carries every value exactly through inserts, updates and deletes', async () => {

@@ -2,13 +2,14 @@ import { ErrorCodes, TandemError } from '../../errors.js';
 import { Cursor } from './cursor.js';
 import { ColumnType, EventType } from './event-types.js';
 import { bodyCursor, postHeaderLength, type BinlogFormat } from './events.js';
+import { decodeTableMapMetadata, type TableMapMetadata } from './table-map-metadata.js';
 
 /*
  * TABLE_MAP (19):
  *   post-header: table_id u48 (u32 when the post-header is 6 bytes) | flags u16
  *   body: db_len u8 | db | NUL | table_len u8 | table | NUL | column_count packed | column_type u8[n] |
  *         metadata_len packed | metadata (per column, see columnMeta) | null_bitmap[(n+7)/8] |
- *         optional metadata: TLV* (type u8 | length packed | value), MySQL 8 / MariaDB 10.5+ binlog_row_metadata
+ *         optional metadata (MySQL 8 / MariaDB 10.5+ binlog_row_metadata; grammar in table-map-metadata.ts)
  */
 
 /** Per-column type facts the binlog carries (see decodeColumnMeta for the metadata of each type). */
@@ -27,10 +28,14 @@ export interface TableMap {
   tableId: number;
   database: string;
   table: string;
-  columns: MappedColumn[];
-  /** Column names from the optional metadata (binlog_row_metadata=FULL), else undefined. */
-  columnNames: string[] | undefined;
-  /** The raw type + metadata bytes: equal bytes mean an equal column layout. */
+  /** Decoded when first read. */
+  readonly columns: MappedColumn[];
+  /** The optional metadata (empty with binlog_row_metadata NO_LOG or on older servers); decoded when first read. */
+  readonly metadata: TableMapMetadata;
+  /**
+   * Everything after the table name (column count, types, type metadata, null bitmap, optional metadata)
+   * as a string: equal keys mean an equal table description, whatever the table id.
+   */
   layoutKey: string;
 }
 
@@ -52,22 +57,60 @@ export function decodeTableMapHead(buf: Buffer, format: BinlogFormat): { tableId
   return { tableId, database, table, cursor: c };
 }
 
+/**
+ * The TABLE_MAP's table id, names and layout key at once; its columns and optional metadata are decoded
+ * when first read, so a TABLE_MAP seen before (same layout key: one per transaction) costs little.
+ */
 export function decodeTableMap(buf: Buffer, format: BinlogFormat): TableMap {
   const { tableId, database, table, cursor: c } = decodeTableMapHead(buf, format);
-  const count = c.packed();
-  const typesStart = c.pos;
-  const types = c.bytes(count);
-  const metaLength = c.packed();
-  const metaEnd = c.pos + metaLength;
-  const layoutKey = buf.toString('latin1', typesStart, metaEnd);
-  const columns: MappedColumn[] = [];
-  for (let i = 0; i < count; i++) columns.push(decodeColumnMeta(types[i]!, c));
-  if (c.pos !== metaEnd) {
-    throw new TandemError(ErrorCodes.MYSQL_PROTOCOL, `TABLE_MAP of ${database}.${table}: column metadata is ${metaLength} bytes but the types account for ${c.pos - (metaEnd - metaLength)}`);
+  return new DecodedTableMap(buf, tableId, database, table, c.pos, c.end);
+}
+
+class DecodedTableMap implements TableMap {
+  readonly layoutKey: string;
+  #columns: MappedColumn[] | undefined;
+  #metadata: TableMapMetadata | undefined;
+  #metadataStart = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    readonly tableId: number,
+    readonly database: string,
+    readonly table: string,
+    private readonly layoutStart: number,
+    private readonly end: number,
+  ) {
+    this.layoutKey = buf.toString('latin1', layoutStart, end);
   }
-  const nullBits = c.bytes((count + 7) >> 3);
-  for (let i = 0; i < count; i++) columns[i]!.nullable = (nullBits[i >> 3]! & (1 << (i & 7))) !== 0;
-  return { tableId, database, table, columns, columnNames: readColumnNames(c), layoutKey };
+
+  get columns(): MappedColumn[] {
+    return (this.#columns ??= this.#decodeColumns());
+  }
+
+  get metadata(): TableMapMetadata {
+    this.#columns ??= this.#decodeColumns();
+    return (this.#metadata ??= decodeTableMapMetadata(new Cursor(this.buf, this.#metadataStart, this.end)));
+  }
+
+  #decodeColumns(): MappedColumn[] {
+    const c = new Cursor(this.buf, this.layoutStart, this.end);
+    const count = c.packed();
+    const types = c.bytes(count);
+    const metaLength = c.packed();
+    const metaEnd = c.pos + metaLength;
+    const columns: MappedColumn[] = [];
+    for (let i = 0; i < count; i++) columns.push(decodeColumnMeta(types[i]!, c));
+    if (c.pos !== metaEnd) {
+      throw new TandemError(
+        ErrorCodes.MYSQL_PROTOCOL,
+        `TABLE_MAP of ${this.database}.${this.table}: column metadata is ${metaLength} bytes but the types account for ${c.pos - (metaEnd - metaLength)}`,
+      );
+    }
+    const nullBits = c.bytes((count + 7) >> 3);
+    for (let i = 0; i < count; i++) columns[i]!.nullable = (nullBits[i >> 3]! & (1 << (i & 7))) !== 0;
+    this.#metadataStart = c.pos;
+    return columns;
+  }
 }
 
 /*
@@ -132,21 +175,4 @@ function decodeColumnMeta(type: number, c: Cursor): MappedColumn {
       break;
   }
   return col;
-}
-
-const OptionalMetadata = { COLUMN_NAME: 4 } as const;
-
-function readColumnNames(c: Cursor): string[] | undefined {
-  while (c.remaining > 0) {
-    const type = c.u8();
-    const length = c.packed();
-    const end = c.pos + length;
-    if (type === OptionalMetadata.COLUMN_NAME) {
-      const names: string[] = [];
-      while (c.pos < end) names.push(c.utf8(c.packed()));
-      return names;
-    }
-    c.pos = end;
-  }
-  return undefined;
 }

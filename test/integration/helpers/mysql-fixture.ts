@@ -113,6 +113,16 @@ export class MysqlReaderFixture {
     await running.stop();
   }
 
+  /**
+   * Sets the server's binlog_row_metadata (global, read by every statement that writes a TABLE_MAP from
+   * then on) and returns the previous value, for the caller to restore.
+   */
+  async setRowMetadata(level: 'FULL' | 'MINIMAL' | 'NO_LOG'): Promise<string> {
+    const [[row]] = (await this.sql.query('SELECT @@GLOBAL.binlog_row_metadata AS m')) as unknown as [[{ m: string }]];
+    await this.sql.query(`SET GLOBAL binlog_row_metadata = ${level}`);
+    return row.m;
+  }
+
   /** Runs `tandem run` as a child process (for kill -9 tests). */
   spawnReader(env: Record<string, string> = {}): TandemChild {
     return spawnTandemRun(this.configFile, env);

@@ -46,7 +46,8 @@ describe('captured MariaDB events', () => {
     const header = readHeader(TABLE_MAP);
     expect(header).toMatchObject({ type: 19, serverId: 1, eventSize: TABLE_MAP.length });
     const map = decodeTableMap(TABLE_MAP, FORMAT);
-    expect(map).toMatchObject({ database: 'cap', table: 'tcap', columnNames: undefined });
+    expect(map).toMatchObject({ database: 'cap', table: 'tcap' });
+    expect(map.metadata).toEqual({}); // captured with binlog_row_metadata NO_LOG
     expect(map.columns.map((c) => c.type)).toEqual([3, 246, 19, 19, 19, 19, 18, 17, 10, 13]);
     expect(map.columns[1]).toMatchObject({ precision: 14, scale: 4 });
     expect(map.columns.slice(2, 8).map((c) => c.length)).toEqual([0, 1, 3, 6, 6, 3]);

@@ -15,12 +15,13 @@ describe('mariadbdArgs', () => {
     expect(installDbArgs(paths)[0]).toBe('--no-defaults');
   });
 
-  it('writes a row-based binlog with full images, GTIDs strict, CRC32 checksums', () => {
+  it('writes a row-based binlog with full images and full row metadata, GTIDs strict, CRC32 checksums', () => {
     expect(args).toEqual(
       expect.arrayContaining([
         '--log-bin=binlog',
         '--binlog-format=ROW',
         '--binlog-row-image=FULL',
+        '--binlog-row-metadata=FULL',
         '--server-id=1',
         '--log-slave-updates=ON',
         '--gtid-strict-mode=ON',
