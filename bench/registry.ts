@@ -1,0 +1,7 @@
+import { avroEncodeBenchmark } from './avro-encode/index.js';
+import type { Benchmark } from './framework/types.js';
+import { mysqlReaderBenchmark } from './mysql-reader/index.js';
+import { pgReaderBenchmark } from './pg-reader/index.js';
+
+/** Every benchmark `npm run bench` knows, in the order "all" runs them. */
+export const BENCHMARKS: Benchmark[] = [avroEncodeBenchmark, pgReaderBenchmark, mysqlReaderBenchmark];
