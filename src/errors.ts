@@ -38,6 +38,16 @@ export const ErrorCodes = {
   AVRO_DECODE: 'TANDEM_AVRO_DECODE',
   KAFKA: 'TANDEM_KAFKA',
   OFFSETS_CORRUPT: 'TANDEM_OFFSETS_CORRUPT',
+  /** A link's target table, column or key is missing, or its type cannot hold the source column's values. */
+  APPLY_TARGET_MISMATCH: 'TANDEM_APPLY_TARGET_MISMATCH',
+  /** A value the target column cannot hold exactly (PostgreSQL infinity into DATETIME, an out-of-range number). */
+  APPLY_VALUE: 'TANDEM_APPLY_VALUE',
+  /** The target refused a change (constraint, type) and the link's onError is stop. */
+  APPLY_REJECTED: 'TANDEM_APPLY_REJECTED',
+  /** The applier's stored progress cannot be used (records it needs were deleted from Kafka, or it is corrupt). */
+  APPLY_PROGRESS: 'TANDEM_APPLY_PROGRESS',
+  /** The target database is unreachable or broke the session (retryable). */
+  TARGET_CONNECTION: 'TANDEM_TARGET_CONNECTION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -2,25 +2,26 @@ import type { Command } from 'commander';
 import { loadConfigFile } from '../config/load.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import { createLogger } from '../logging.js';
-import { readerComponents } from '../runtime/components.js';
+import { applierComponents, linkSelector, readerComponents } from '../runtime/components.js';
 import { Supervisor } from '../runtime/supervisor.js';
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run the configured readers (and, later, appliers) in this process until SIGTERM/SIGINT')
+    .description('run the configured readers and appliers in this process until SIGTERM/SIGINT')
     .requiredOption('-c, --config <file>', 'config file', 'tandem.yaml')
-    .option('--only <nodes>', 'comma-separated node names to run readers for (default: all)')
+    .option('--only <names>', 'comma-separated: node names (their readers) and link:<from>-><to> (that link\'s applier); default: everything')
     .action(async (options: { config: string; only?: string }) => {
       const config = await loadConfigFile(options.config);
       const logger = createLogger(process.env.TANDEM_LOG_LEVEL ?? config.log.level);
       const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      const known = [...config.nodes.map((n) => n.name), ...config.links.map((l) => linkSelector(l))];
       for (const name of only ?? []) {
-        if (!config.nodes.some((n) => n.name === name)) {
-          throw new TandemError(ErrorCodes.CONFIG_INVALID, `--only names node "${name}", which the config does not have (nodes: ${config.nodes.map((n) => n.name).join(', ')})`);
+        if (!known.includes(name)) {
+          throw new TandemError(ErrorCodes.CONFIG_INVALID, `--only names "${name}", which is neither a node nor a link of the config (choose from: ${known.join(', ')})`);
         }
       }
-      const components = readerComponents(config, logger, only);
+      const components = [...readerComponents(config, logger, only), ...applierComponents(config, logger, only)];
       const supervisor = new Supervisor(logger);
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkIssues } from '../applier/link-routes.js';
 
 /** Node and topic names become Kafka topic names and PostgreSQL slot names: keep them to a safe alphabet. */
 const nodeName = z
@@ -68,9 +69,35 @@ const readerSchema = z
     batchMaxDelayMs: z.number().int().min(1).max(60_000).default(250),
     /** Events sent to Kafka in one produce request (bounds memory together with chunkMaxBytes). */
     chunkMaxEvents: z.number().int().min(1).max(100_000).default(2_000),
-    chunkMaxBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // A chunk becomes one record batch per partition: keep it under the broker's message.max.bytes (1 MiB by default).
+    chunkMaxBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024),
     /** Heartbeat: a tiny source transaction every this many ms, so an idle source never pins its log. */
     heartbeatIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  })
+  .strict();
+
+const linkSchema = z
+  .object({
+    /** The source node whose changes topic the link consumes. */
+    from: nodeName,
+    /** The target node the link writes into. */
+    to: nodeName,
+    /** transaction: one partition, each source transaction applied atomically, in commit order. key: many partitions, order per row. */
+    ordering: z.enum(['transaction', 'key']).default('transaction'),
+    /** stop: a change the target rejects stops the pipeline; dead-letter: it goes to <prefix>.<to>.dlq and the pipeline goes on. */
+    onError: z.enum(['stop', 'dead-letter']).default('stop'),
+    /** A target transaction commits (at a source transaction boundary) once it holds this many rows... */
+    batchMaxRows: z.number().int().min(1).max(1_000_000).default(5_000),
+    /** ...or once its first change is this old, or as soon as the applier has caught up. */
+    batchMaxDelayMs: z.number().int().min(1).max(60_000).default(200),
+    /** "<source table>": "<target table>", each in its own node's syntax. Default: same schema (PostgreSQL) / database (MySQL) and name. */
+    tables: z.record(tableRef, tableRef).optional(),
+    /** "<source table>": { "<source column>": "<target column>" }. Default: same names. */
+    columns: z.record(tableRef, z.record(z.string().min(1), z.string().min(1))).optional(),
+    /** "<target table>": [columns]: the unique key to apply by, for a target table without a primary key. */
+    keys: z.record(tableRef, z.array(z.string().min(1)).min(1)).optional(),
+    /** PostgreSQL schema / MySQL database of the tandem_progress table. Default: public / the target connection's database. */
+    progressSchema: z.string().min(1).max(63).optional(),
   })
   .strict();
 
@@ -78,6 +105,8 @@ export const configSchema = z
   .object({
     kafka: kafkaSchema,
     nodes: z.array(nodeSchema).min(1, 'configure at least one node'),
+    /** One-way pipelines: the changes of node `from`, applied into node `to`. */
+    links: z.array(linkSchema).default([]),
     reader: readerSchema.default(readerSchema.parse({})),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
@@ -99,6 +128,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['nodes', i, 'mysql'], message: 'mysql options only apply to nodes with engine: mysql; remove them' });
       }
     });
+    for (const issue of linkIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type TandemConfig = z.infer<typeof configSchema>;
@@ -106,3 +136,4 @@ export type NodeConfig = TandemConfig['nodes'][number];
 export type KafkaConfig = TandemConfig['kafka'];
 export type ReaderConfig = TandemConfig['reader'];
 export type ConnectionConfig = NodeConfig['connection'];
+export type LinkConfig = TandemConfig['links'][number];

@@ -1,19 +1,18 @@
 import { Admin } from '@platformatic/kafka';
 import { mkdir, writeFile } from 'node:fs/promises';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { stringify as toYaml } from 'yaml';
-import { ChangeEventDecoder } from '../avro/index.js';
+import { linkName } from '../applier/applier.js';
 import { validateConfig } from '../config/load.js';
 import type { TandemConfig } from '../config/schema.js';
-import { baseClientOptions, kafkaConnection } from '../kafka/client-options.js';
-import { SchemaTopicLookup } from '../kafka/schema-topic-lookup.js';
-import { TopicFollower } from '../kafka/topic-follower.js';
-import { topicNames } from '../kafka/topic-names.js';
+import { baseClientOptions } from '../kafka/client-options.js';
 import { createLogger } from '../logging.js';
-import { readerComponents } from '../runtime/components.js';
-import { Supervisor } from '../runtime/supervisor.js';
+import { createApplier, readerComponents } from '../runtime/components.js';
+import { Supervisor, type Component } from '../runtime/supervisor.js';
 import { stackUp } from '../stack/index.js';
-import { describeRow } from './display.js';
+import { LinkMeter } from './live-line.js';
+import { createMysqlShop, mysqlOrdersDigest, newMysqlOrders, type OrdersDigest } from './mysql-shop.js';
 import { createShopSchema, SHOP_TABLES } from './shop-schema.js';
 import { seededRandom, shopStep, type WorkloadCounts } from './shop-workload.js';
 
@@ -21,6 +20,8 @@ export interface DemoOptions {
   seconds: number;
   stepsPerSecond: number;
   out: (line: string) => void;
+  /** The live status line (rewritten in place on a terminal); defaults to `out`. */
+  status?: (line: string) => void;
 }
 
 const DEMO_DATABASE = 'tandem_demo';
@@ -28,13 +29,16 @@ const DEMO_PREFIX = 'tandem-demo';
 
 /**
  * The live demo: the local stack, a shop database in PostgreSQL, the reader publishing its changes to
- * Kafka, and every committed event printed as it lands, decoded from Kafka alone.
+ * Kafka and an applier writing them into MySQL/MariaDB — orders written into PostgreSQL appear in
+ * MySQL, with a live line of rows/s and lag; at the end both sides are compared.
  */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
   const { out } = options;
+  const status = options.status ?? out;
   out('▶ starting the local stack (PostgreSQL, MariaDB, Kafka)…');
   const { env } = await stackUp();
   const pgUrl = await ensureDemoDatabase(env.pgUrl);
+  const mysqlUrl = withDatabase(env.mysqlUrl, DEMO_DATABASE);
   const admin = new Admin(baseClientOptions({ brokers: env.kafkaBrokers, clientId: 'tandem-demo' }, 'admin'));
   const topicsToDelete = (await admin.listTopics()).filter((t) => t.startsWith(`${DEMO_PREFIX}.`));
   if (topicsToDelete.length) await admin.deleteTopics({ topics: topicsToDelete });
@@ -46,68 +50,91 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   await client.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'tandem_shop' AND NOT active`);
   await client.query('DROP PUBLICATION IF EXISTS tandem_shop');
   await createShopSchema(client);
-  out(`▶ created schema "shop" (customers, orders) in ${DEMO_DATABASE}`);
+  const my = await mysql.createConnection({ uri: env.mysqlUrl, supportBigNumbers: true, bigNumberStrings: true });
+  await createMysqlShop(my, DEMO_DATABASE);
+  out(`▶ created schema "shop" (customers, orders) in PostgreSQL ${DEMO_DATABASE}, and the same tables in MySQL ${DEMO_DATABASE}`);
 
   const config: TandemConfig = validateConfig({
     kafka: { brokers: env.kafkaBrokers, topicPrefix: DEMO_PREFIX },
-    nodes: [{ name: 'shop', engine: 'postgres', connection: { url: pgUrl }, tables: SHOP_TABLES }],
+    nodes: [
+      { name: 'shop', engine: 'postgres', connection: { url: pgUrl }, tables: SHOP_TABLES },
+      { name: 'shop_mysql', engine: 'mysql', connection: { url: mysqlUrl }, tables: ['customers', 'orders'] },
+    ],
+    links: [{ from: 'shop', to: 'shop_mysql', batchMaxDelayMs: 100 }],
     reader: { batchMaxDelayMs: 100 },
   });
   await mkdir('.tandem/demo', { recursive: true });
   await writeFile('.tandem/demo/tandem.yaml', toYaml(config));
-  out('▶ config written to .tandem/demo/tandem.yaml (try: npx tandem tail -c .tandem/demo/tandem.yaml -n shop)');
+  out(`▶ config written to .tandem/demo/tandem.yaml: reader of node shop, link ${linkName(config.links[0]!)} (try: npx tandem run -c .tandem/demo/tandem.yaml --only shop,link:shop->shop_mysql)`);
 
   const logger = createLogger(process.env.TANDEM_LOG_LEVEL ?? 'warn');
+  const meter = new LinkMeter();
+  const applierComponent = (): Component => {
+    const applier = createApplier(config.links[0]!, config, logger, { onCommitted: (info) => meter.record(info) });
+    return { name: 'applier.shop->shop_mysql', run: () => applier.run(), stop: () => applier.stop() };
+  };
   const supervisor = new Supervisor(logger);
-  const running = supervisor.runAll(readerComponents(config, logger));
-  running.catch(() => undefined);
-
-  const connection = kafkaConnection(config.kafka);
-  const topics = topicNames(config.kafka.topicPrefix);
-  const received = { count: 0, lags: [] as number[] };
-  await waitForTopics(connection, [topics.changes('shop'), topics.schemas]);
-  const follower = new TopicFollower(connection, topics.changes('shop'));
-  const schemas = new SchemaTopicLookup(connection, topics.schemas);
-  const decoder = new ChangeEventDecoder((f) => schemas.lookup(f));
-  const following = follower.run(async (record) => {
-    if (!record.value) return;
-    const event = await decoder.decode(record.value);
-    const lagMs = Date.now() - Number(event.source.commitTimestampMicros / 1000n);
-    received.count++;
-    received.lags.push(lagMs);
-    const shown = describeRow(event.table, event.after ?? event.before ?? {}, new Set(['items', 'created_at']));
-    out(`  kafka ← ${event.op} ${event.table.schema}.${event.table.table.padEnd(9)} ${shown}  (lsn ${event.source.lsn}, xid ${event.source.txId}, lag ${lagMs} ms)`);
+  const running = supervisor.runAll([...readerComponents(config, logger, ['shop']), applierComponent]);
+  let failed: unknown;
+  running.catch((error: unknown) => {
+    failed = error;
+    out(`✘ ${(error as Error).message}`);
   });
+  await waitForSlot(client);
+
+  let lastSeen = 0;
+  const watch = setInterval(() => {
+    void newMysqlOrders(my, DEMO_DATABASE, lastSeen)
+      .then((orders) => {
+        for (const o of orders) {
+          lastSeen = o.id;
+          out(`  mysql    ← order ${o.id} (${o.status}, total ${o.total})`);
+        }
+        status(meter.line());
+      })
+      .catch(() => undefined);
+  }, 500);
 
   const counts: WorkloadCounts = { statements: 0, changes: 0 };
   const random = seededRandom(42);
   const steps = Math.max(1, Math.round(options.seconds * options.stepsPerSecond));
-  out(`▶ writing shop traffic for ${options.seconds}s…`);
-  for (let i = 0; i < steps; i++) {
+  out(`▶ writing shop traffic into PostgreSQL for ${options.seconds}s…`);
+  for (let i = 0; i < steps && failed === undefined; i++) {
     const what = await shopStep(client, random, counts);
     out(`  postgres → ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 1000 / options.stepsPerSecond));
   }
+
+  const source = await pgOrdersDigest(client);
+  let target: OrdersDigest = { count: -1, digest: '' };
   const deadline = Date.now() + 30_000;
-  while (received.count < counts.changes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (failed === undefined && Date.now() < deadline) {
+    target = await mysqlOrdersDigest(my, DEMO_DATABASE);
+    if (target.count === source.count && target.digest === source.digest) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  clearInterval(watch);
+  status(meter.line());
 
   await supervisor.stop();
   await running.catch(() => undefined);
-  await follower.stop();
-  await following.catch(() => undefined);
-  await follower.close();
-  await schemas.close();
   await client.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'tandem_shop' AND NOT active`).catch(() => undefined);
   await client.end();
+  await my.end();
 
-  const lags = received.lags.sort((a, b) => a - b);
-  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
-  const ok = received.count === counts.changes;
+  const ok = failed === undefined && target.count === source.count && target.digest === source.digest;
   out(
-    `${ok ? '✔' : '✘'} ${counts.changes} row changes written, ${received.count} change events read back from Kafka; ` +
-      `commit→Kafka lag p50 ${pct(50)} ms, p99 ${pct(99)} ms`,
+    `${ok ? '✔' : '✘'} ${counts.changes} row changes written into PostgreSQL; ${source.count} orders there, ${target.count} in MySQL` +
+      `${ok ? ', identical' : ', not in step'}; ${meter.rows} rows applied, source commit → MySQL commit lag p50 ${meter.percentile(50)} ms, p99 ${meter.percentile(99)} ms`,
   );
   return ok;
+}
+
+async function pgOrdersDigest(client: pg.Client): Promise<OrdersDigest> {
+  const result = await client.query<{ n: string; d: string }>(
+    `SELECT count(*)::text AS n, COALESCE(sum(id * 7 + total * 100 + array_position(ARRAY['new', 'paid', 'shipped', 'cancelled'], status::text)), 0)::text AS d FROM shop.orders`,
+  );
+  return { count: Number(result.rows[0]!.n), digest: result.rows[0]!.d.replace(/\.0+$/, '') };
 }
 
 async function ensureDemoDatabase(pgUrl: string): Promise<string> {
@@ -119,23 +146,22 @@ async function ensureDemoDatabase(pgUrl: string): Promise<string> {
   } finally {
     await client.end();
   }
-  const url = new URL(pgUrl);
-  url.pathname = `/${DEMO_DATABASE}`;
+  return withDatabase(pgUrl, DEMO_DATABASE);
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
-/** The reader creates its topics as it starts; wait for them rather than race it. */
-async function waitForTopics(connection: { brokers: string[]; clientId: string }, names: string[]): Promise<void> {
-  const admin = new Admin(baseClientOptions(connection, 'admin'));
-  let existing = new Set(await admin.listTopics());
-  try {
-    const deadline = Date.now() + 60_000;
-    while (!names.every((n) => existing.has(n))) {
-      if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} did not appear within 60 s; is the reader failing? (run with TANDEM_LOG_LEVEL=info)`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      existing = new Set(await admin.listTopics());
-    }
-  } finally {
-    await admin.close();
+/** The reader creates its slot as it starts; traffic written before would not be captured. */
+async function waitForSlot(client: pg.Client): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const result = await client.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = 'tandem_shop' AND active`);
+    if (result.rowCount) return;
+    if (Date.now() > deadline) throw new Error('the reader did not start streaming within 60 s; run with TANDEM_LOG_LEVEL=info to see why');
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { WriterSchemaCache, encodeChangeEvent } from '../avro/index.js';
-import type { NodeConfig, TandemConfig } from '../config/schema.js';
+import type { LinkConfig, NodeConfig, TandemConfig } from '../config/schema.js';
+import type { CommitInfo } from '../applier/apply-context.js';
+import { Applier, linkName } from '../applier/applier.js';
+import { MysqlTargetWriter } from '../applier/mysql-target-writer.js';
+import { PgTargetWriter } from '../applier/pg-target-writer.js';
+import type { TargetWriter, TransactionStartHook } from '../applier/target-writer.js';
+import { ErrorCodes, TandemError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { REPLICATION_SESSION_OPTIONS } from '../postgres/session-settings.js';
 import { parsePgText } from '../postgres/text-values.js';
@@ -43,5 +49,32 @@ export function readerComponents(config: TandemConfig, logger: Logger, only?: st
       const reader = node.engine === 'mysql' ? createMysqlReader(node, config, logger) : createPgReader(node, config, logger);
       return { name: `reader.${node.name}`, run: () => reader.run(), stop: () => reader.stop() };
     };
+  });
+}
+
+/** The target dialect of a link's `to` node. */
+export function createTargetWriter(node: NodeConfig, link: LinkConfig, onTransactionStart?: TransactionStartHook): TargetWriter {
+  return node.engine === 'mysql'
+    ? new MysqlTargetWriter({ connection: node.connection, progressSchema: link.progressSchema, onTransactionStart })
+    : new PgTargetWriter({ connection: node.connection, progressSchema: link.progressSchema ?? 'public', onTransactionStart });
+}
+
+export function createApplier(link: LinkConfig, config: TandemConfig, logger: Logger, options: { onCommitted?: (info: CommitInfo) => void } = {}): Applier {
+  const to = config.nodes.find((n) => n.name === link.to);
+  if (!to) throw new TandemError(ErrorCodes.CONFIG_INVALID, `link ${linkName(link)} goes to node ${link.to}, which the config does not have`);
+  return new Applier({ link, nodes: config.nodes, kafka: config.kafka, logger, writer: createTargetWriter(to, link), ...options });
+}
+
+/** The `--only` name of a link's applier: "link:from->to". */
+export function linkSelector(link: Pick<LinkConfig, 'from' | 'to'>): string {
+  return `link:${linkName(link)}`;
+}
+
+/** One supervised component per link whose applier is to run (`only`: node names and link:from->to selectors). */
+export function applierComponents(config: TandemConfig, logger: Logger, only?: string[]): Array<() => Component> {
+  const links = config.links.filter((l) => !only || only.includes(linkSelector(l)));
+  return links.map((link) => () => {
+    const applier = createApplier(link, config, logger);
+    return { name: `applier.${linkName(link)}`, run: () => applier.run(), stop: () => applier.stop() };
   });
 }

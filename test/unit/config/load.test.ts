@@ -71,7 +71,8 @@ describe('config', () => {
 describe('tandem.example.yaml', () => {
   it('is a valid config', async () => {
     const { loadConfigFile } = await import('../../../src/config/load.js');
-    const config = await loadConfigFile(new URL('../../../tandem.example.yaml', import.meta.url).pathname, { SHOP_PG_PASSWORD: 'x' });
-    expect(config.nodes.map((n) => n.name)).toEqual(['shop']);
+    const config = await loadConfigFile(new URL('../../../tandem.example.yaml', import.meta.url).pathname, { SHOP_PG_PASSWORD: 'x', INVENTORY_MYSQL_PASSWORD: 'y' });
+    expect(config.nodes.map((n) => n.name)).toEqual(['shop', 'inventory']);
+    expect(config.links.map((l) => `${l.from}->${l.to}`)).toEqual(['shop->inventory', 'inventory->shop']);
   });
 });
