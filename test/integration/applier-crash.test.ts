@@ -36,7 +36,15 @@ describe('applier: kill -9 at 20 random points', () => {
     let before = 0n;
     for (let kill = 0; kill < KILLS; kill++) {
       const child = fx.spawnApplier();
-      await new Promise((resolve) => setTimeout(resolve, 1200 + Math.random() * 2500));
+      // Kill at a random moment once the applier is working (its progress moved), however slow the
+      // machine makes its start-up: a kill during start-up proves little.
+      const startedWaiting = Date.now();
+      while (child.exitCode === null && Date.now() - startedWaiting < 30_000) {
+        const progress = (await fx.targetProgress().catch(() => new Map<number, bigint>())).get(0) ?? 0n;
+        if (progress > before) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
       const early = child.exitCode !== null ? `exited early (${child.exitCode}): ${child.stderrTail().slice(-1000)}` : undefined;
       child.kill('SIGKILL');
       const exit = await waitForExit(child, 20_000);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { restartService } from '../../src/stack/index.js';
 import { ApplierFixture, waitForExit } from './helpers/applier-fixture.js';
-import { startRestartablePostgres, type ThrowawayPostgres } from './helpers/applier-throwaway-pg.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './helpers/throwaway-postgres.js';
 import { firstDifferences, markAndWait, NAMED, newKeyState, readTables, runWorkload, WIDE, workloadDdl, type Direction } from './helpers/applier-workload.js';
 
 /*
@@ -21,7 +21,7 @@ describe('applier: database and Kafka outages', () => {
   });
 
   it('resumes without loss after a target database crash and a Kafka broker restart', async () => {
-    server = await startRestartablePostgres();
+    server = await startThrowawayPostgres({ fsync: 'off' });
     fx = new ApplierFixture(d.src, d.dst, { targetServer: server.url });
     await fx.setup({ tables: [WIDE, NAMED], sourceDdl: workloadDdl(d.src, d), targetDdl: workloadDdl(d.dst, d), link: { batchMaxRows: 2000 } });
     const child = fx.spawnApplier({ TANDEM_LOG_LEVEL: 'warn' }, `${fx.sourceNode},${fx.linkSelector}`);

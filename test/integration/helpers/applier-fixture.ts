@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { stringify as toYaml } from 'yaml';
@@ -13,7 +12,7 @@ import { silentLogger } from '../../../src/logging.js';
 import { createApplier, createMysqlReader, createPgReader, linkSelector } from '../../../src/runtime/components.js';
 import { ChangesTopicProbe } from './changes-topic.js';
 import { getStack } from './stack.js';
-import { PROJECT_ROOT, type TandemChild } from './tandem-process.js';
+import { PROJECT_ROOT, spawnTandemRun, type TandemChild } from './tandem-process.js';
 
 export { waitForExit } from './tandem-process.js';
 
@@ -236,17 +235,7 @@ export class ApplierFixture {
 
   /** `tandem run --only link:…` as a child process (for kill -9 and signal tests); `only` picks other components. */
   spawnApplier(env: Record<string, string> = {}, only = this.linkSelector): TandemChild {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--config', this.configFile, '--only', only], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, TANDEM_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }) as TandemChild;
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-20_000);
-    });
-    child.stderrTail = () => stderr;
-    return child;
+    return spawnTandemRun(this.configFile, env, ['--only', only]);
   }
 
   /** The target's stored next offset per partition of the changes topic. */

@@ -5,9 +5,9 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 export type TandemChild = ChildProcess & { stderrTail: () => string };
 
-/** Runs `tandem run --config <file>` as a child process (for kill -9 tests), keeping its stderr tail. */
-export function spawnTandemRun(configFile: string, env: Record<string, string> = {}): TandemChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--config', configFile], {
+/** Runs `tandem run --config <file> [more args]` as a child process (for kill -9 tests), keeping its stderr tail. */
+export function spawnTandemRun(configFile: string, env: Record<string, string> = {}, args: string[] = []): TandemChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--config', configFile, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, TANDEM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
