@@ -26,7 +26,7 @@ import {
   writePidFile,
 } from './processes.js';
 import { kafkaAnswers } from './readiness.js';
-import type { ServiceState, ServiceStatus, StackService, StartOutcome } from './service.js';
+import { localServiceStatus, type ServiceStatus, type StackService, type StartOutcome } from './service.js';
 import type { ProgressLog, StackSettings } from './settings.js';
 import { stackEnvFor } from './stack-env.js';
 import { requireTool } from './tools.js';
@@ -102,18 +102,9 @@ export class LocalKafka implements StackService {
   }
 
   async status(): Promise<ServiceStatus> {
-    const pid = await this.#runningPid();
-    const status = (state: ServiceState): ServiceStatus => ({
-      name: this.name,
-      state,
-      pid: pid ?? null,
-      port: this.#settings.ports.kafka,
-      url: `kafka://${this.#brokers.join(',')}`,
-    });
-    if (pid === undefined) return status('stopped');
-    if (isProcessStopped(pid)) return status('paused');
-    return status((await kafkaAnswers(this.#brokers)) ? 'running' : 'unresponsive');
+    return localServiceStatus({ name: this.name, port: this.#settings.ports.kafka, url: `kafka://${this.#brokers.join(',')}` }, await this.#runningPid(), () => kafkaAnswers(this.#brokers));
   }
+
 
 
   /** SIGSTOP the JVM: connections stay open but nothing answers, like a broker stuck in a long GC pause. */

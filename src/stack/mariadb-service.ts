@@ -8,14 +8,13 @@ import { assertPortFree } from './port-guard.js';
 import {
   isOurProcess,
   isProcessAlive,
-  isProcessStopped,
   readPidFile,
   runCommand,
   spawnDetached,
   terminateProcess,
 } from './processes.js';
 import { mysqlAnswers } from './readiness.js';
-import type { ServiceState, ServiceStatus, StackService, StartOutcome } from './service.js';
+import { localServiceStatus, type ServiceStatus, type StackService, type StartOutcome } from './service.js';
 import { STACK_DATABASE, STACK_PASSWORD, STACK_USER, type ProgressLog, type StackSettings } from './settings.js';
 import { stackEnvFor } from './stack-env.js';
 import { requireTool } from './tools.js';
@@ -84,18 +83,9 @@ export class LocalMariadb implements StackService {
   }
 
   async status(): Promise<ServiceStatus> {
-    const pid = await this.#runningPid();
-    const status = (state: ServiceState): ServiceStatus => ({
-      name: this.name,
-      state,
-      pid: pid ?? null,
-      port: this.#settings.ports.mariadb,
-      url: this.#url,
-    });
-    if (pid === undefined) return status('stopped');
-    if (isProcessStopped(pid)) return status('paused');
-    return status((await this.#answersOnSocket()) ? 'running' : 'unresponsive');
+    return localServiceStatus({ name: this.name, port: this.#settings.ports.mariadb, url: this.#url }, await this.#runningPid(), () => this.#answersOnSocket());
   }
+
 
 
   async #runningPid(): Promise<number | undefined> {

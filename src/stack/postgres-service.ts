@@ -13,9 +13,9 @@ import {
   TANDEM_CONF_INCLUDE,
   type PostgresPaths,
 } from './postgres-config.js';
-import { isOurProcess, isProcessStopped, readPidFile, runCommand, sendSignal, waitForExit } from './processes.js';
+import { isOurProcess, readPidFile, runCommand, sendSignal, waitForExit } from './processes.js';
 import { postgresAnswers } from './readiness.js';
-import type { ServiceState, ServiceStatus, StackService, StartOutcome } from './service.js';
+import { localServiceStatus, type ServiceStatus, type StackService, type StartOutcome } from './service.js';
 import { STACK_DATABASE, STACK_PASSWORD, STACK_USER, type ProgressLog, type StackSettings } from './settings.js';
 import { stackEnvFor } from './stack-env.js';
 import { requireTool } from './tools.js';
@@ -81,18 +81,9 @@ export class LocalPostgres implements StackService {
   }
 
   async status(): Promise<ServiceStatus> {
-    const pid = await this.#runningPid();
-    const status = (state: ServiceState): ServiceStatus => ({
-      name: this.name,
-      state,
-      pid: pid ?? null,
-      port: this.#settings.ports.postgres,
-      url: this.#url,
-    });
-    if (pid === undefined) return status('stopped');
-    if (isProcessStopped(pid)) return status('paused');
-    return status((await this.#answersOnSocket()) ? 'running' : 'unresponsive');
+    return localServiceStatus({ name: this.name, port: this.#settings.ports.postgres, url: this.#url }, await this.#runningPid(), () => this.#answersOnSocket());
   }
+
 
 
   async #runningPid(): Promise<number | undefined> {

@@ -1,3 +1,4 @@
+import { isProcessStopped } from './processes.js';
 import type { ServiceName } from './settings.js';
 
 /** `paused`: the process is stopped by SIGSTOP. `unresponsive`: the process lives but refuses connections. */
@@ -23,4 +24,19 @@ export interface StackService {
   /** Stops it cleanly; kills it after a timeout. A no-op when it is not running. */
   stop(): Promise<void>;
   status(): Promise<ServiceStatus>;
+}
+
+/**
+ * The status of a locally run service from its pid (undefined: no live process of ours) and a real
+ * client check, made only when the process runs and is not frozen by SIGSTOP.
+ */
+export async function localServiceStatus(
+  identity: Pick<ServiceStatus, 'name' | 'port' | 'url'>,
+  pid: number | undefined,
+  answers: () => Promise<boolean>,
+): Promise<ServiceStatus> {
+  const status = (state: ServiceState): ServiceStatus => ({ ...identity, state, pid: pid ?? null });
+  if (pid === undefined) return status('stopped');
+  if (isProcessStopped(pid)) return status('paused');
+  return status((await answers()) ? 'running' : 'unresponsive');
 }
