@@ -120,12 +120,36 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
   }
 }
 
+/** Broker error codes (the protocol's names) that retrying the same records cannot fix. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
 async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (cause) {
+    if (brokerErrorCodes(cause).some((code) => TOO_LARGE.has(code))) {
+      throw new TandemError(
+        ErrorCodes.KAFKA,
+        `could not ${what}: the broker refused a record batch as too large (${describeKafkaError(cause)}); lower reader.chunkMaxBytes below the broker's message.max.bytes, or raise message.max.bytes (and max.message.bytes of the topic)`,
+        { cause },
+      );
+    }
     throw new TandemError(ErrorCodes.KAFKA, `could not ${what}: ${describeKafkaError(cause)}`, { cause, canRetry: true });
   }
+}
+
+/** The protocol error names (`apiId`) anywhere in a @platformatic/kafka error tree. */
+function brokerErrorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (e: unknown) => {
+    if (e === null || typeof e !== 'object') return;
+    const apiId = (e as { apiId?: unknown }).apiId;
+    if (typeof apiId === 'string') codes.push(apiId);
+    if (e instanceof AggregateError) e.errors.forEach(visit);
+    visit((e as { cause?: unknown }).cause);
+  };
+  visit(error);
+  return codes;
 }
 
 export function describeKafkaError(error: unknown): string {
