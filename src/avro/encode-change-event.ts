@@ -12,6 +12,7 @@
  * compiled writer serialises into a reused scratch buffer after the precomputed header, and the result
  * is copied out once. No JSON and no schema work.
  */
+import type avsc from 'avsc';
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { ChangeEvent, SourceBlock } from '../model/change-event.js';
 import { isWellFormedUnicode } from './avro-names.js';
@@ -48,37 +49,74 @@ export function encodeChangeEvent(event: ChangeEvent, writer: WriterSchema): Buf
     beforeKeyOnly = converted.keyOnly;
   }
   const after = event.after === null ? null : afterImageToAvro(layout, event.after, event.unchangedColumns);
-  const envelope = {
-    op: event.op,
-    before,
-    after,
-    beforeKeyOnly,
-    unchangedColumns: event.unchangedColumns,
-    source: event.source,
-    origin: event.origin,
-    transaction: { id: event.transaction.id, sequence: BigInt(event.transaction.sequence) },
-  };
-  return writeSingleObject(writer, envelope);
+  const head = [event.op, before, after, beforeKeyOnly, event.unchangedColumns];
+  let tail: Buffer;
+  try {
+    tail = envelopeTail(writer, event);
+  } catch (cause) {
+    throw envelopeError(writer, `avsc rejected the event's source or transaction block (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+  }
+  return writeSingleObject(writer, head, tail);
 }
 
-function writeSingleObject(writer: WriterSchema, envelope: object): Buffer {
+/**
+ * The envelope's fields after `unchangedColumns` — source, origin, transaction.id — are the same for
+ * every event of one source transaction and table (readers share one source block object for them),
+ * so their bytes are encoded once and copied; only transaction.sequence (a zig-zag varint) is new.
+ */
+function envelopeTail(writer: WriterSchema, event: ChangeEvent): Buffer {
+  const cached = tailCache.get(event.source);
+  const sequence = zigzagVarint(event.transaction.sequence);
+  if (cached && cached.writer === writer && cached.origin === event.origin && cached.transactionId === event.transaction.id) {
+    return Buffer.concat([cached.bytes, sequence]);
+  }
+  const fields = (writer.type as unknown as avsc.types.RecordType).fields;
+  const transactionType = fields[7]!.type as unknown as avsc.types.RecordType;
+  const bytes = Buffer.concat([
+    fields[5]!.type.toBuffer(event.source),
+    fields[6]!.type.toBuffer(event.origin),
+    transactionType.fields[0]!.type.toBuffer(event.transaction.id),
+  ]);
+  tailCache.set(event.source, { writer, origin: event.origin, transactionId: event.transaction.id, bytes });
+  return Buffer.concat([bytes, sequence]);
+}
+
+const tailCache = new WeakMap<object, { writer: WriterSchema; origin: string; transactionId: string; bytes: Buffer }>();
+
+/** Avro long encoding of a non-negative safe integer: zig-zag (2n), then base-128 varint. */
+function zigzagVarint(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = BigInt(n) * 2n;
+  do {
+    let byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) byte |= 0x80;
+    bytes.push(byte);
+  } while (v > 0n);
+  return Buffer.from(bytes);
+}
+
+/** Header, then the envelope's first five fields (each with its own avsc type), then the tail bytes. */
+function writeSingleObject(writer: WriterSchema, head: unknown[], tail: Buffer): Buffer {
+  const fields = (writer.type as unknown as avsc.types.RecordType).fields;
   for (;;) {
-    let end: number;
+    let end = SINGLE_OBJECT_HEADER_LENGTH;
     try {
-      end = writer.type.encode(envelope, scratch, SINGLE_OBJECT_HEADER_LENGTH);
+      for (let i = 0; i < head.length && end >= 0; i++) end = fields[i]!.type.encode(head[i], scratch, end);
     } catch (cause) {
-      // Row values are validated before this point, so this is the envelope's source or transaction block.
+      // Row values are validated before this point, so this is an envelope field avsc refused.
       throw envelopeError(writer, `avsc rejected the event (${cause instanceof Error ? cause.message : String(cause)})`, cause);
     }
-    if (end >= 0) {
-      const out = Buffer.allocUnsafe(end);
+    if (end >= 0 && end + tail.length <= scratch.length) {
+      const out = Buffer.allocUnsafe(end + tail.length);
       writer.header.copy(out, 0);
       scratch.copy(out, SINGLE_OBJECT_HEADER_LENGTH, SINGLE_OBJECT_HEADER_LENGTH, end);
+      tail.copy(out, end);
       if (scratch.length > SCRATCH_KEEP_LIMIT) scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
       return out;
     }
     // encode() returns minus the number of missing bytes when the buffer is too small.
-    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - Math.min(end, 0) + tail.length));
   }
 }
 

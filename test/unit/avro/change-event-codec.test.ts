@@ -354,3 +354,36 @@ describe('schema evolution', () => {
     expectCode(caught(() => decodeWith(v1, encodeChangeEvent(event(), v1), retyped)), ErrorCodes.AVRO_SCHEMA);
   });
 });
+
+describe('encodeChangeEvent: the cached envelope tail', () => {
+  it('writes exactly the bytes avsc writes for the whole envelope, for shared and changing source blocks', () => {
+    const writer = new WriterSchemaCache().writerFor(ordersV1);
+    const whole = (e: ChangeEvent, beforeKeyOnly: boolean) =>
+      Buffer.concat([
+        writer.header,
+        writer.type.toBuffer({
+          op: e.op,
+          before: null,
+          after: null,
+          beforeKeyOnly,
+          unchangedColumns: e.unchangedColumns,
+          source: e.source,
+          origin: e.origin,
+          transaction: { id: e.transaction.id, sequence: BigInt(e.transaction.sequence) },
+        }),
+      ]);
+    // Truncates carry no row images, so the whole envelope is easy to build by hand.
+    const sharedSource = { ...pgSource };
+    for (const [sequence, origin, txId, source] of [
+      [0, 'pg-a', 't1', sharedSource],
+      [1, 'pg-a', 't1', sharedSource],
+      [127, 'pg-a', 't1', sharedSource],
+      [128, 'pg-b', 't1', sharedSource],
+      [300_000, 'pg-b', 't2', sharedSource],
+      [5, 'pg-a', 't3', { ...pgSource, lsn: null, txId: 'x' }],
+    ] as const) {
+      const e = event({ op: 't', after: null, source, origin, transaction: { id: txId, sequence } });
+      expect(encodeChangeEvent(e, writer).equals(whole(e, false))).toBe(true);
+    }
+  });
+});
