@@ -48,6 +48,10 @@ export const ErrorCodes = {
   APPLY_PROGRESS: 'TANDEM_APPLY_PROGRESS',
   /** The target database is unreachable or broke the session (retryable). */
   TARGET_CONNECTION: 'TANDEM_TARGET_CONNECTION',
+  /** verify: a compared table, its key or a key column is missing on one side. */
+  VERIFY_TABLE: 'TANDEM_VERIFY_TABLE',
+  /** verify: the command line names no link or nodes, or nodes the config does not have. */
+  VERIFY_USAGE: 'TANDEM_VERIFY_USAGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -5,6 +5,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerStackCommands } from './stack-command.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerValidateCommand } from './validate-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 const program = new Command()
   .name('tandem')
@@ -16,6 +17,7 @@ registerRunCommand(program);
 registerStackCommands(program);
 registerTailCommand(program);
 registerValidateCommand(program);
+registerVerifyCommand(program);
 registerDemoCommand(program);
 
 try {
