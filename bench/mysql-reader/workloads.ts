@@ -1,20 +1,8 @@
 import type { Connection } from 'mysql2/promise';
+import type { Workload as MysqlWorkload } from '../pg-reader/workloads.js';
 
-/** One way of writing the rows the reader then catches up on (the same two as the pg-reader benchmark). */
-export interface MysqlWorkload {
-  name: 'bulk' | 'single';
-  label: string;
-  rows: number;
-  rowsPerTransaction: number;
-}
-
-export function mysqlWorkloads(scale: number): MysqlWorkload[] {
-  const rows = (n: number) => Math.max(1, Math.round(n * scale));
-  return [
-    { name: 'bulk', label: '1M inserts, 10k-row transactions', rows: rows(1_000_000), rowsPerTransaction: Math.min(10_000, rows(1_000_000)) },
-    { name: 'single', label: '100k one-row transactions', rows: rows(100_000), rowsPerTransaction: 1 },
-  ];
-}
+/** The same two workloads as the pg-reader benchmark, so the readers compare like for like. */
+export { workloads as mysqlWorkloads, type Workload as MysqlWorkload } from '../pg-reader/workloads.js';
 
 /** The row shape of the pg-reader benchmark in MySQL types: bigint key, int, decimal, text, timestamp(6), boolean, JSON. */
 export function tableDdl(table: string): string {
