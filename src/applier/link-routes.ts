@@ -147,7 +147,7 @@ export function linkIssues(config: { nodes: readonly RoutedNode[]; links: readon
     }
     if (link.from === link.to) {
       ok = false;
-      issues.push({ path: ['links', i, 'to'], message: `a link goes from one node to another; "${link.to}" is also its from (two-way sync is configured as two links)` });
+      issues.push({ path: ['links', i, 'to'], message: `a link goes from one node to another; "${link.to}" is also its from` });
     }
     const pair = `${link.from}->${link.to}`;
     if (pairs.has(pair)) issues.push({ path: ['links', i], message: `link ${pair} is configured twice; merge the two entries` });

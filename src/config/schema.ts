@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { linkIssues } from '../applier/link-routes.js';
+import { twoWayIssues } from '../twoway/topology.js';
 
 /** Node and topic names become Kafka topic names and PostgreSQL slot names: keep them to a safe alphabet. */
 const nodeName = z
@@ -46,6 +47,8 @@ const nodeSchema = z
     engine: z.enum(['postgres', 'mysql']),
     connection: connectionSchema,
     tables: z.array(tableRef).min(1, 'list at least one table to replicate'),
+    /** Breaks last-writer-wins ties between equal timestamps: the higher rank wins. Unique; required on nodes of two-way links. */
+    rank: z.number().int().min(1).max(1_000_000).optional(),
     postgres: postgresOptions.optional(),
     mysql: mysqlOptions.optional(),
   })
@@ -76,12 +79,21 @@ const readerSchema = z
   })
   .strict();
 
+const conflictsSchema = z
+  .object({
+    /** How long a deleted row's tombstone (its delete version) is kept; must exceed the worst replication lag. */
+    tombstoneRetentionHours: z.number().min(0.001).max(24 * 3650).default(168),
+  })
+  .strict();
+
 const linkSchema = z
   .object({
     /** The source node whose changes topic the link consumes. */
     from: nodeName,
     /** The target node the link writes into. */
     to: nodeName,
+    /** one-way: apply every change. two-way: the reverse link exists too, and a change is applied only if it is newer (last writer wins). */
+    mode: z.enum(['one-way', 'two-way']).default('one-way'),
     /** transaction: one partition, each source transaction applied atomically, in commit order. key: many partitions, order per row. */
     ordering: z.enum(['transaction', 'key']).default('transaction'),
     /** stop: a change the target rejects stops the pipeline; dead-letter: it goes to <prefix>.<to>.dlq and the pipeline goes on. */
@@ -108,6 +120,7 @@ export const configSchema = z
     /** One-way pipelines: the changes of node `from`, applied into node `to`. */
     links: z.array(linkSchema).default([]),
     reader: readerSchema.default(readerSchema.parse({})),
+    conflicts: conflictsSchema.default(conflictsSchema.parse({})),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
       .strict()
@@ -129,6 +142,7 @@ export const configSchema = z
       }
     });
     for (const issue of linkIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of twoWayIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type TandemConfig = z.infer<typeof configSchema>;
@@ -137,3 +151,4 @@ export type KafkaConfig = TandemConfig['kafka'];
 export type ReaderConfig = TandemConfig['reader'];
 export type ConnectionConfig = NodeConfig['connection'];
 export type LinkConfig = TandemConfig['links'][number];
+export type ConflictsConfig = TandemConfig['conflicts'];

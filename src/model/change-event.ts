@@ -1,5 +1,6 @@
 import type { Engine, TableSchema } from './table.js';
 import type { Value } from './logical-type.js';
+import type { ChangeVersion } from '../twoway/row-version.js';
 
 /** c: insert, u: update, d: delete, t: truncate. */
 export type Operation = 'c' | 'u' | 'd' | 't';
@@ -56,4 +57,9 @@ export interface ChangeEvent {
   /** The node where this change was first made (differs from source.node once changes are relayed). */
   origin: string;
   transaction: TransactionBlock;
+  /**
+   * The row's version after this change (two-way links compare it: last writer wins), read from the
+   * shadow row the change's transaction wrote. Absent for tables not in a two-way link, and for truncates.
+   */
+  version?: ChangeVersion | undefined;
 }
