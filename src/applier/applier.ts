@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KafkaConfig, LinkConfig, NodeConfig } from '../config/schema.js';
+import type { LinkConfig, TandemConfig } from '../config/schema.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import { kafkaConnection, type KafkaConnection } from '../kafka/client-options.js';
 import { CommittedTopicReader } from '../kafka/committed-topic-reader.js';
@@ -8,7 +8,12 @@ import { SchemaTopicLookup } from '../kafka/schema-topic-lookup.js';
 import { ensureTopics } from '../kafka/topic-admin.js';
 import { topicNames } from '../kafka/topic-names.js';
 import type { Logger } from '../logging.js';
-import type { ApplierStats, ApplyContext, CommitInfo } from './apply-context.js';
+import { newApplierStats, type ApplierStats, type ApplyContext, type CommitInfo } from './apply-context.js';
+import { VersionArbiter } from '../twoway/arbiter.js';
+import { ConflictLog } from '../twoway/conflict-log.js';
+import { shadowTableName } from '../twoway/shadow-table.js';
+import { rankOf, skipsOrigin } from '../twoway/topology.js';
+import { tableKey } from './link-routes.js';
 import { ApplyLoop } from './apply-loop.js';
 import { ChangeDecoder } from './change-decoder.js';
 import { DeadLetters } from './dead-letters.js';
@@ -18,8 +23,8 @@ import type { TargetWriter } from './target-writer.js';
 
 export interface ApplierDeps {
   link: LinkConfig;
-  nodes: NodeConfig[];
-  kafka: KafkaConfig;
+  /** The whole configuration: nodes, the other links (loop rules), Kafka, conflict settings. */
+  config: TandemConfig;
   logger: Logger;
   /** The target's dialect (see createTargetWriter in src/runtime/components.ts). */
   writer: TargetWriter;
@@ -44,7 +49,7 @@ export class Applier {
   readonly #log: Logger;
   #loop: ApplyLoop | undefined;
   #stopping = false;
-  readonly stats: ApplierStats = { eventsApplied: 0, transactionsApplied: 0, targetCommits: 0, deadLettered: 0, carefulReplays: 0 };
+  readonly stats: ApplierStats = newApplierStats();
 
   constructor(deps: ApplierDeps) {
     this.#deps = deps;
@@ -52,14 +57,16 @@ export class Applier {
   }
 
   async run(): Promise<void> {
-    const { link, kafka, writer } = this.#deps;
+    const { link, writer, config } = this.#deps;
+    const { kafka } = config;
     const topics = topicNames(kafka.topicPrefix);
     const topic = topics.changes(link.from);
     const connection = kafkaConnection(kafka);
-    const routes = linkRoutes(this.#deps.nodes, link);
+    const routes = linkRoutes(config.nodes, link);
     let reader: CommittedTopicReader | undefined;
     let schemas: SchemaTopicLookup | undefined;
     let deadLetters: DeadLetters | undefined;
+    let conflicts: ConflictLog | undefined;
     let membership: GroupMembership | undefined;
     await writer.connect();
     try {
@@ -69,7 +76,11 @@ export class Applier {
         { name: topic, partitions: kafka.partitions, replicationFactor: kafka.replicationFactor },
         { name: topics.schemas, partitions: 1, replicationFactor: kafka.replicationFactor, compacted: true },
         ...(link.onError === 'dead-letter' ? [{ name: topics.deadLetter(link.to), partitions: 1, replicationFactor: kafka.replicationFactor }] : []),
+        ...(link.mode === 'two-way' ? [{ name: topics.conflicts, partitions: 1, replicationFactor: kafka.replicationFactor }] : []),
       ]);
+      const instance = link.ordering === 'key' ? `.${randomUUID()}` : '';
+      const shadows = link.mode === 'two-way' ? await this.#describeShadows(bound.map((b) => b.target)) : undefined;
+      if (shadows) conflicts = new ConflictLog(connection, topics.conflicts, `${kafka.topicPrefix}.conflicts.${link.from}.${link.to}${instance}`);
       reader = new CommittedTopicReader(connection, topic);
       const partitions = await reader.partitionCount();
       if (link.ordering === 'transaction' && partitions !== 1) {
@@ -81,7 +92,7 @@ export class Applier {
       schemas = new SchemaTopicLookup(connection, topics.schemas);
       const lookup = schemas;
       if (link.onError === 'dead-letter') {
-        const id = `${kafka.topicPrefix}.applier.${link.from}.${link.to}${link.ordering === 'key' ? `.${randomUUID()}` : ''}`;
+        const id = `${kafka.topicPrefix}.applier.${link.from}.${link.to}${instance}`;
         deadLetters = new DeadLetters(connection, topics.deadLetter(link.to), id);
       }
       const ctx: ApplyContext = {
@@ -96,6 +107,12 @@ export class Applier {
         reader,
         feedOptions: { maxWaitMs: Math.min(link.batchMaxDelayMs, 200), maxBytes: 8 * 1024 * 1024 },
         deadLetters,
+        linkFrom: link.from,
+        skipsOrigin: (origin) => skipsOrigin(config, link, origin),
+        arbiter: shadows
+          ? new VersionArbiter({ writer, link: linkName(link), resolvedOn: link.to, shadows, rankOf: (n) => rankOf(config, n), conflicts, stats: this.stats, log: this.#log })
+          : undefined,
+        conflicts,
         log: this.#log,
         stats: this.stats,
         onCommitted: this.#deps.onCommitted,
@@ -124,6 +141,7 @@ export class Applier {
     } finally {
       await membership?.leave();
       await deadLetters?.close();
+      await conflicts?.close();
       await schemas?.close().catch(() => undefined);
       await reader?.close().catch(() => undefined);
       await writer.close();
@@ -140,7 +158,7 @@ export class Applier {
   /** Every routed target table must exist, with a primary key or the configured unique key. */
   async #describeTargets(routes: TableRoute[]): Promise<Array<{ route: TableRoute; target: TargetTable }>> {
     const out: Array<{ route: TableRoute; target: TargetTable }> = [];
-    const to = this.#deps.link.to;
+    const { to } = this.#deps.link;
     for (const route of routes) {
       const target = await this.#deps.writer.describeTable(route.target);
       const where = `link ${linkName(this.#deps.link)}: source table ${showTable(route.source)} goes to ${showTable(route.target)} on node ${to}`;
@@ -159,6 +177,24 @@ export class Applier {
       out.push({ route, target });
     }
     return out;
+  }
+
+  /** The shadow table of every target table of a two-way link (made by the target node's reader at its start). */
+  async #describeShadows(targets: TargetTable[]): Promise<Map<string, TargetTable>> {
+    const shadows = new Map<string, TargetTable>();
+    for (const target of targets) {
+      const name = shadowTableName(target.name);
+      const shadow = await this.#deps.writer.describeTable(name);
+      if (!shadow) {
+        throw new TandemError(
+          ErrorCodes.APPLY_TARGET_MISMATCH,
+          `link ${linkName(this.#deps.link)} is two-way, but ${showTable(target.name)} on node ${this.#deps.link.to} has no shadow table ${showTable(name)} yet; node ${this.#deps.link.to}'s reader makes it when it starts (retrying)`,
+          { canRetry: true },
+        );
+      }
+      shadows.set(tableKey(target.name), shadow);
+    }
+    return shadows;
   }
 
   /** Stored progress of the partitions; a partition never applied starts at its first record. */

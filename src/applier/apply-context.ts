@@ -4,6 +4,8 @@ import type { CommittedRecord, CommittedTopicReader } from '../kafka/committed-t
 import type { Logger } from '../logging.js';
 import type { ChangeDecoder } from './change-decoder.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { VersionArbiter } from '../twoway/arbiter.js';
+import type { ConflictLog } from '../twoway/conflict-log.js';
 import type { FeedOptions } from './partition-feed.js';
 import type { ProgressKey, TargetWriter } from './target-writer.js';
 
@@ -16,6 +18,16 @@ export interface ApplierStats {
   deadLettered: number;
   /** Batches retried change by change after the target refused the batch. */
   carefulReplays: number;
+  /** Changes not applied because of their origin: they came from the target, or reach it by a direct link. */
+  loopsSkipped: number;
+  /** Two-way links: conflicts resolved by last-writer-wins. */
+  conflicts: number;
+  /** Two-way links: changes the target already held at the same version. */
+  duplicatesSkipped: number;
+}
+
+export function newApplierStats(): ApplierStats {
+  return { eventsApplied: 0, transactionsApplied: 0, targetCommits: 0, deadLettered: 0, carefulReplays: 0, loopsSkipped: 0, conflicts: 0, duplicatesSkipped: 0 };
 }
 
 export interface SourceTransactionRef {
@@ -47,6 +59,13 @@ export interface ApplyContext {
   reader: CommittedTopicReader;
   feedOptions: FeedOptions;
   deadLetters: DeadLetters | undefined;
+  /** The link's source node: the origin of target transactions holding its own changes. */
+  linkFrom: string;
+  /** Whether a change first made on `origin` is left out (see twoway/topology.ts skipsOrigin). */
+  skipsOrigin: (origin: string) => boolean;
+  /** Two-way links: last-writer-wins on the versioned tables, and where conflicts are recorded. */
+  arbiter: VersionArbiter | undefined;
+  conflicts: ConflictLog | undefined;
   log: Logger;
   stats: ApplierStats;
   onCommitted: ((info: CommitInfo) => void) | undefined;

@@ -51,6 +51,10 @@ export class ApplyLoop {
   #assignment: number[] | undefined;
   #stopDeadline: number | undefined;
   #failure: unknown;
+  /** First origin of the changes in the open batch (one per target transaction, for the target's reader). */
+  #origin: string | undefined;
+  /** The last source commit taken into the batch. */
+  #lastSource: { lsn: string | null; commitMicros: bigint } | undefined;
 
   constructor(ctx: ApplyContext, options: ApplyLoopOptions) {
     this.#ctx = ctx;
@@ -123,7 +127,12 @@ export class ApplyLoop {
           return;
         }
       }
-      const ops = ctx.changes.ops(event);
+      const skipped = ctx.skipsOrigin(event.origin);
+      if (!skipped && this.#origin !== undefined && event.origin !== this.#origin && this.#events > 0 && state.atBoundary) await this.#commit();
+      const ops = skipped ? [] : ctx.changes.ops(event);
+      if (skipped) ctx.stats.loopsSkipped++;
+      else this.#origin = event.origin;
+      this.#lastSource = { lsn: event.source.lsn, commitMicros: event.source.commitTimestampMicros };
       if (this.#events === 0) this.#startedAt = Date.now();
       for (const op of ops) await this.#plan.add(op);
       this.#events++;
@@ -159,7 +168,7 @@ export class ApplyLoop {
   async #openTransaction(): Promise<void> {
     const { writer } = this.#ctx;
     if (!this.#open) {
-      await writer.begin();
+      await writer.begin({ origin: this.#origin ?? this.#ctx.linkFrom });
       this.#open = true;
     }
     for (const state of [...this.#states.values()].sort((a, b) => a.partition - b.partition)) {
@@ -179,6 +188,8 @@ export class ApplyLoop {
     for (const s of moved) {
       if (!(await writer.saveProgress(progressKey(this.#ctx, s.partition), s.committed, s.batchEnd))) throw new ProgressMoved(s.partition);
     }
+    if (this.#lastSource) await writer.setSourceCommit(this.#lastSource.lsn, this.#lastSource.commitMicros);
+    await this.#ctx.conflicts?.commit();
     await writer.commit();
     this.#open = false;
     for (const s of this.#states.values()) {
@@ -200,10 +211,13 @@ export class ApplyLoop {
     this.#ops = 0;
     this.#transactions = [];
     this.#failing = undefined;
+    this.#origin = undefined;
+    this.#lastSource = undefined;
+    this.#ctx.conflicts?.discard();
   }
 
   #newPlan(): BatchPlan {
-    return new BatchPlan(this.#ctx.writer, () => this.#openTransaction());
+    return new BatchPlan(this.#ctx.writer, () => this.#openTransaction(), this.#ctx.arbiter);
   }
 
   /** Runs a step; on failure rolls the batch back and recovers what can be recovered here. */

@@ -1,6 +1,7 @@
-import type { RowOp } from './change-ops.js';
-import type { TableBinding, TargetRow } from './table-binding.js';
+import type { ChangeMeta, RowOp } from './change-ops.js';
+import { keyString, type TableBinding, type TargetRow } from './table-binding.js';
 import type { Param, TargetWriter } from './target-writer.js';
+import type { VersionArbiter } from '../twoway/arbiter.js';
 
 /** The final state of one row within a batch: upsert `row` (after deleting, if `deleteFirst`), or delete. */
 interface RowState {
@@ -9,6 +10,9 @@ interface RowState {
   row: TargetRow | undefined;
   /** The row was deleted and then inserted again: delete, then insert (target-only columns get their defaults). */
   deleteFirst: boolean;
+  /** The first and the last change of the row in the batch (last-writer-wins compares their versions). */
+  first: ChangeMeta;
+  last: ChangeMeta;
 }
 
 interface TablePlan {
@@ -29,10 +33,14 @@ export class BatchPlan {
   /** Row operations taken in since the last write. */
   pendingOps = 0;
 
-  /** `beforeWrite` runs before anything is sent to the target (the apply loop opens its transaction there). */
+  /**
+   * `beforeWrite` runs before anything is sent to the target (the apply loop opens its transaction there).
+   * With an `arbiter` (two-way links), rows of versioned tables are written only where the change wins.
+   */
   constructor(
     private readonly writer: TargetWriter,
     private readonly beforeWrite: () => Promise<void> = async () => undefined,
+    private readonly arbiter?: VersionArbiter,
   ) {}
 
   get isEmpty(): boolean {
@@ -43,12 +51,21 @@ export class BatchPlan {
   async add(op: RowOp): Promise<void> {
     const id = tableId(op.binding);
     switch (op.kind) {
-      case 'truncate':
+      case 'truncate': {
         await this.write();
         await this.beforeWrite();
-        await this.writer.truncate([op.binding.target]);
+        // Not resolved by versions: a truncate empties the table and forgets its versions (tombstones too).
+        const shadow = this.arbiter?.shadowOf(op.binding);
+        await this.writer.truncate(shadow ? [op.binding.target, shadow] : [op.binding.target]);
         return;
+      }
       case 'rekey':
+        if (this.arbiter?.shadowOf(op.binding)) {
+          // Versioned: the old key is deleted and the new one written, each decided by its own version.
+          await this.add({ kind: 'delete', binding: op.binding, key: op.oldKey, keyText: keyString(op.oldKey), meta: op.meta });
+          await this.add({ kind: 'upsert', binding: op.binding, key: op.binding.key(op.row, 'after'), keyText: keyString(op.binding.key(op.row, 'after')), row: op.row, meta: op.meta });
+          return;
+        }
         await this.write();
         await this.beforeWrite();
         await writeRekey(this.writer, op.binding, op.oldKey, op.row);
@@ -67,12 +84,13 @@ export class BatchPlan {
     }
     this.pendingOps++;
     const state = plan.rows.get(op.keyText);
+    if (state) state.last = op.meta;
     if (op.kind === 'delete') {
       if (state) state.row = undefined;
-      else plan.rows.set(op.keyText, { key: op.key, row: undefined, deleteFirst: false });
+      else plan.rows.set(op.keyText, { key: op.key, row: undefined, deleteFirst: false, first: op.meta, last: op.meta });
       return;
     }
-    if (!state) plan.rows.set(op.keyText, { key: op.key, row: op.row, deleteFirst: false });
+    if (!state) plan.rows.set(op.keyText, { key: op.key, row: op.row, deleteFirst: false, first: op.meta, last: op.meta });
     else if (!state.row) {
       state.row = op.row;
       state.deleteFirst = true;
@@ -86,6 +104,7 @@ export class BatchPlan {
     const tables = [...this.#tables.values()];
     this.#tables = new Map();
     this.pendingOps = 0;
+    if (this.arbiter) for (const plan of tables) await this.arbiter.resolve(plan.binding, plan.rows);
     for (const plan of [...tables].reverse()) {
       const keys: Param[][] = [];
       for (const state of plan.rows.values()) if (!state.row || state.deleteFirst) keys.push(state.key);

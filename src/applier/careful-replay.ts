@@ -28,8 +28,9 @@ export async function replayCarefully(ctx: ApplyContext, partition: number, from
   let txId: string | undefined;
   const commitTimes: SourceTransactionRef[] = [];
 
-  const begin = async () => {
-    await writer.begin();
+  let lastSource: { lsn: string | null; commitMicros: bigint } | undefined;
+  const begin = async (origin: string) => {
+    await writer.begin({ origin });
     open = true;
     const current = await writer.lockProgress(key);
     if (current !== stored) throw new ProgressMoved(partition);
@@ -37,7 +38,9 @@ export async function replayCarefully(ctx: ApplyContext, partition: number, from
   const commit = async () => {
     if (!open) return;
     if (!(await writer.saveProgress(key, stored, end))) throw new ProgressMoved(partition);
+    if (lastSource) await writer.setSourceCommit(lastSource.lsn, lastSource.commitMicros);
     await ctx.deadLetters?.commit();
+    await ctx.conflicts?.commit();
     await writer.commit();
     open = false;
     stored = end;
@@ -60,10 +63,14 @@ export async function replayCarefully(ctx: ApplyContext, partition: number, from
           return record.offset;
         }
         if (boundary && ctx.ordering === 'transaction') await commit();
-        if (!open) await begin();
+        if (!open) await begin(ctx.skipsOrigin(event.origin) ? ctx.linkFrom : event.origin);
+        lastSource = { lsn: event.source.lsn, commitMicros: event.source.commitTimestampMicros };
         if (event.transaction.id !== txId) commitTimes.push({ id: event.transaction.id, commitMicros: event.source.commitTimestampMicros, kafkaTimestampMs: Number(record.timestamp) });
         txId = event.transaction.id;
-        if (await applyOne(ctx, record, event)) events++;
+        if (ctx.skipsOrigin(event.origin)) {
+          ctx.stats.loopsSkipped++;
+          events++;
+        } else if (await applyOne(ctx, record, event)) events++;
         end = record.offset + 1n;
       }
       if (fetched.caughtUp && end > through) {
@@ -73,6 +80,7 @@ export async function replayCarefully(ctx: ApplyContext, partition: number, from
     }
   } catch (error) {
     ctx.deadLetters?.discard();
+    ctx.conflicts?.discard();
     if (open) await writer.rollback().catch(() => undefined);
     throw error;
   } finally {
@@ -85,7 +93,7 @@ async function applyOne(ctx: ApplyContext, record: CommittedRecord, event: Decod
   const { writer } = ctx;
   await writer.savepoint();
   try {
-    const plan = new BatchPlan(writer);
+    const plan = new BatchPlan(writer, undefined, ctx.arbiter);
     for (const op of ctx.changes.ops(event)) await plan.add(op);
     await plan.write();
     await writer.releaseSavepoint();

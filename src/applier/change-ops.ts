@@ -1,14 +1,24 @@
 import { ErrorCodes, TandemError } from '../errors.js';
-import type { ChangeEvent } from '../model/change-event.js';
+import type { ChangeEvent, Operation } from '../model/change-event.js';
+import type { ChangeVersion } from '../twoway/row-version.js';
 import { keyString, type TableBinding, type TargetRow } from './table-binding.js';
 import type { Param } from './target-writer.js';
 
+/** The facts of the change an operation comes from that last-writer-wins needs (one object per event). */
+export interface ChangeMeta {
+  op: Operation;
+  version: ChangeVersion | undefined;
+  commitMicros: bigint;
+  /** The node where the change was first made. */
+  origin: string;
+}
+
 /** What one change event asks of the target, in terms of rows of one bound table. */
 export type RowOp =
-  | { kind: 'upsert'; binding: TableBinding; key: Param[]; keyText: string; row: TargetRow }
-  | { kind: 'delete'; binding: TableBinding; key: Param[]; keyText: string }
+  | { kind: 'upsert'; binding: TableBinding; key: Param[]; keyText: string; row: TargetRow; meta: ChangeMeta }
+  | { kind: 'delete'; binding: TableBinding; key: Param[]; keyText: string; meta: ChangeMeta }
   /** A key change whose new image lacks columns (unchanged TOAST values): an UPDATE moving the row keeps them. */
-  | { kind: 'rekey'; binding: TableBinding; oldKey: Param[]; row: TargetRow }
+  | { kind: 'rekey'; binding: TableBinding; oldKey: Param[]; row: TargetRow; meta: ChangeMeta }
   | { kind: 'truncate'; binding: TableBinding };
 
 /**
@@ -18,13 +28,14 @@ export type RowOp =
  * Values are converted here, so a value the target cannot hold fails on its own event.
  */
 export function opsFor(event: ChangeEvent, binding: TableBinding): RowOp[] {
+  const meta: ChangeMeta = { op: event.op, version: event.version, commitMicros: event.source.commitTimestampMicros, origin: event.origin };
   switch (event.op) {
     case 't':
       return [{ kind: 'truncate', binding }];
     case 'd': {
       if (!event.before) throw new TandemError(ErrorCodes.APPLY_VALUE, 'a delete without a before image');
       const key = binding.keyOf(event.before, 'before');
-      return [{ kind: 'delete', binding, key, keyText: keyString(key) }];
+      return [{ kind: 'delete', binding, key, keyText: keyString(key), meta }];
     }
     case 'c':
     case 'u': {
@@ -36,14 +47,14 @@ export function opsFor(event: ChangeEvent, binding: TableBinding): RowOp[] {
         const oldKey = binding.keyOf(event.before, 'before');
         const oldText = keyString(oldKey);
         if (oldText !== keyText) {
-          if (row.present) return [{ kind: 'rekey', binding, oldKey, row }];
+          if (row.present) return [{ kind: 'rekey', binding, oldKey, row, meta }];
           return [
-            { kind: 'delete', binding, key: oldKey, keyText: oldText },
-            { kind: 'upsert', binding, key, keyText, row },
+            { kind: 'delete', binding, key: oldKey, keyText: oldText, meta },
+            { kind: 'upsert', binding, key, keyText, row, meta },
           ];
         }
       }
-      return [{ kind: 'upsert', binding, key, keyText, row }];
+      return [{ kind: 'upsert', binding, key, keyText, row, meta }];
     }
   }
 }

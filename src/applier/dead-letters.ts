@@ -1,6 +1,6 @@
 import type { KafkaConnection } from '../kafka/client-options.js';
 import type { CommittedRecord } from '../kafka/committed-topic-reader.js';
-import { createTransactionalProducer, type OutgoingRecord, type TransactionalProducer } from '../kafka/transactional-producer.js';
+import { SideRecords } from '../kafka/side-records.js';
 
 /** Why a change was set aside, carried as headers of its dead letter (the value is the original event). */
 export interface DeadLetterDetails {
@@ -13,24 +13,25 @@ export interface DeadLetterDetails {
 /**
  * The dead-letter topic `<prefix>.<to>.dlq`: the original record (key and Avro value, decodable through the
  * schema topic) with headers naming the link, the source position and the target's error. Letters are
- * committed in their own Kafka transaction *before* the target transaction that skips their changes: a
- * crash in between repeats a letter on the retry, but never loses one.
+ * committed before the target transaction that skips their changes (see SideRecords).
  */
 export class DeadLetters {
-  readonly #producer: TransactionalProducer;
-  #pending: OutgoingRecord[] = [];
-  count = 0;
+  readonly #records: SideRecords;
 
   constructor(
     connection: KafkaConnection,
     readonly topic: string,
     transactionalId: string,
   ) {
-    this.#producer = createTransactionalProducer(connection, { transactionalId, transactionTimeoutMs: 60_000 });
+    this.#records = new SideRecords(connection, transactionalId);
   }
 
   get pending(): number {
-    return this.#pending.length;
+    return this.#records.pending;
+  }
+
+  get count(): number {
+    return this.#records.count;
   }
 
   add(record: CommittedRecord, details: DeadLetterDetails): void {
@@ -44,31 +45,18 @@ export class DeadLetters {
       ['tandem.error.code', Buffer.from(details.errorCode)],
       ['tandem.failed.at', Buffer.from(new Date().toISOString())],
     ]);
-    this.#pending.push({ topic: this.topic, key: record.key ?? Buffer.alloc(0), value: record.value ?? Buffer.alloc(0), headers });
+    this.#records.add({ topic: this.topic, key: record.key ?? Buffer.alloc(0), value: record.value ?? Buffer.alloc(0), headers });
   }
 
-  /** Commits the pending letters (call right before committing the target transaction). */
-  async commit(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const records = this.#pending;
-    await this.#producer.begin();
-    try {
-      await this.#producer.send(records);
-      await this.#producer.commit();
-    } catch (error) {
-      await this.#producer.abort().catch(() => undefined);
-      throw error;
-    }
-    this.count += records.length;
-    this.#pending = [];
+  commit(): Promise<void> {
+    return this.#records.commit();
   }
 
-  /** Forgets letters whose target transaction was rolled back (they will be found again on the retry). */
   discard(): void {
-    this.#pending = [];
+    this.#records.discard();
   }
 
-  async close(): Promise<void> {
-    await this.#producer.close().catch(() => undefined);
+  close(): Promise<void> {
+    return this.#records.close();
   }
 }

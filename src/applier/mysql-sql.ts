@@ -66,3 +66,26 @@ export function myRekeySql(table: TableName, setColumns: readonly string[], key:
 export function myTruncateSql(table: TableName): string {
   return `DELETE FROM ${myTable(table)}`;
 }
+
+const VERSION_NAMES = ['tandem_ts', 'tandem_rank', 'tandem_node', 'tandem_deleted', 'tandem_prev_ts', 'tandem_prev_rank'].map(myIdent).join(', ');
+
+/** Gives every key without a shadow row a placeholder (version 0) and locks the existing ones (a no-op update takes the lock). */
+export function myVersionPlaceholdersSql(shadow: TableName, key: readonly string[], rows: number): string {
+  const row = `(${key.map(() => '?').join(', ')}, 0, 0, '', 0, 0, 0)`;
+  return (
+    `INSERT INTO ${myTable(shadow)} (${key.map(myIdent).join(', ')}, ${VERSION_NAMES}) VALUES ${new Array<string>(rows).fill(row).join(', ')} ` +
+    'ON DUPLICATE KEY UPDATE `tandem_ts` = `tandem_ts`'
+  );
+}
+
+/** Reads (locking) the shadow rows of `rows` keys, each given as (position, key values…); returns ord = that position. */
+export function myLockVersionsSql(shadow: TableName, key: readonly string[], rows: number): string {
+  const first = `SELECT ? AS ord, ${key.map((k, i) => `? AS k${i}`).join(', ')}`;
+  const rest = `SELECT ?, ${key.map(() => '?').join(', ')}`;
+  const keys = [first, ...new Array<string>(rows - 1).fill(rest)].join(' UNION ALL ');
+  const join = key.map((k, i) => `s.${myIdent(k)} = t.k${i}`).join(' AND ');
+  return (
+    'SELECT t.ord AS ord, CAST(s.tandem_ts AS CHAR) AS ts, s.tandem_rank AS `rank`, s.tandem_node AS node, s.tandem_deleted AS deleted ' +
+    `FROM (${keys}) AS t JOIN ${myTable(shadow)} AS s ON ${join} FOR UPDATE`
+  );
+}

@@ -11,7 +11,11 @@ import { bucketSizes, myDeleteSql, myIdent, myRekeySql, myTruncateSql, myUpsertS
 import { readMysqlTargetTable } from './mysql-target-catalog.js';
 import { mysqlParam } from './mysql-values.js';
 import type { TargetColumn, TargetTable } from './target-table.js';
-import type { Param, ProgressKey, TargetWriter, TransactionStartHook } from './target-writer.js';
+import type { Param, ProgressKey, TargetWriter, TransactionMark } from './target-writer.js';
+import { MYSQL_APPLYING_VARIABLE } from '../twoway/shadow-table.js';
+import type { StoredVersion } from '../twoway/row-version.js';
+import { myLockVersionsSql, myVersionPlaceholdersSql } from './mysql-sql.js';
+import { ensureMysqlProgressColumns, PROGRESS_MARK_SQL } from './mysql-progress.js';
 
 /** Placeholders MySQL accepts in one prepared statement, and a bound on one statement's parameter bytes. */
 const MAX_PLACEHOLDERS = 65_535;
@@ -32,7 +36,6 @@ export interface MysqlTargetWriterOptions {
   connection: ConnectionConfig;
   /** Database of the tandem_progress table; default: the connection's database. */
   progressSchema: string | undefined;
-  onTransactionStart?: TransactionStartHook | undefined;
 }
 
 /** The MySQL/MariaDB dialect of TargetWriter: multi-row statements in fixed row-count buckets, prepared and reused. */
@@ -43,6 +46,9 @@ export class MysqlTargetWriter implements TargetWriter {
   #flavor: MysqlFlavor = 'mariadb';
   readonly #sqlCache = new Map<string, string>();
   readonly #progress: string;
+  readonly #progressName: { schema: string; table: string };
+  /** The origin the open transaction's progress rows are marked with. */
+  #origin = '';
 
   constructor(options: MysqlTargetWriterOptions) {
     this.#options = options;
@@ -51,6 +57,7 @@ export class MysqlTargetWriter implements TargetWriter {
       throw new TandemError(ErrorCodes.CONFIG_INVALID, 'the MySQL target connection names no database for tandem_progress; add one to the connection or set the link\'s progressSchema');
     }
     this.#progress = `${myIdent(database)}.${myIdent('tandem_progress')}`;
+    this.#progressName = { schema: database, table: 'tandem_progress' };
   }
 
   async connect(): Promise<void> {
@@ -64,6 +71,8 @@ export class MysqlTargetWriter implements TargetWriter {
     this.#conn = conn;
     this.#flavor = (await serverInfo(conn)).flavor;
     for (const sql of SESSION_SQL) await conn.query(sql);
+    // The version triggers of two-way tables leave this session's writes to the applier.
+    await conn.query(`SET ${MYSQL_APPLYING_VARIABLE} = 1`);
   }
 
   async close(): Promise<void> {
@@ -83,8 +92,11 @@ export class MysqlTargetWriter implements TargetWriter {
     await this.#c().query(
       `CREATE TABLE IF NOT EXISTS ${this.#progress} (` +
         'consumer_id VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, topic VARCHAR(249) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, ' +
-        '`partition` INT NOT NULL, next_offset BIGINT NOT NULL, updated_at DATETIME(6) NOT NULL, PRIMARY KEY (consumer_id, topic, `partition`)) ENGINE=InnoDB',
+        '`partition` INT NOT NULL, next_offset BIGINT NOT NULL, updated_at DATETIME(6) NOT NULL, ' +
+        "origin VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '', marks BIGINT NOT NULL DEFAULT 0, " +
+        'PRIMARY KEY (consumer_id, topic, `partition`)) ENGINE=InnoDB',
     );
+    await ensureMysqlProgressColumns(this.#c(), this.#progressName);
   }
 
   async initProgress(consumerId: string, topic: string, partitions: readonly number[], initial: (partition: number) => bigint): Promise<Map<number, bigint>> {
@@ -100,6 +112,9 @@ export class MysqlTargetWriter implements TargetWriter {
   }
 
   async lockProgress(key: ProgressKey): Promise<bigint | undefined> {
+    // Written first in every applier transaction: the node's reader sees this row change before any
+    // applied row and leaves the transaction out (or relays it, as from `origin`).
+    await this.#c().execute(PROGRESS_MARK_SQL(this.#progress), [this.#origin, key.consumerId, key.topic, key.partition]);
     const [rows] = await this.#c().execute<mysql.RowDataPacket[]>(
       `SELECT CAST(next_offset AS CHAR) AS n FROM ${this.#progress} WHERE consumer_id = ? AND topic = ? AND \`partition\` = ? FOR UPDATE`,
       [key.consumerId, key.topic, key.partition],
@@ -137,9 +152,34 @@ export class MysqlTargetWriter implements TargetWriter {
     for (const table of tables) await this.#c().query(myTruncateSql(table.name));
   }
 
-  async begin(): Promise<void> {
+  async begin(mark: TransactionMark): Promise<void> {
+    this.#origin = mark.origin;
     await this.#c().query('START TRANSACTION');
-    if (this.#options.onTransactionStart) await this.#options.onTransactionStart((sql, params) => this.#c().query(sql, params));
+  }
+
+  async setSourceCommit(): Promise<void> {
+    // MySQL keeps no origin position with a transaction; the progress row marks it.
+  }
+
+  async lockVersions(shadow: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<Array<StoredVersion | undefined>> {
+    const names = keyColumns.map((c) => c.name);
+    const id = JSON.stringify([shadow.name.schema, shadow.name.table, ...names]);
+    await this.#multiRow(keys, names.length, (n) => this.#cached(`vp${n}${id}`, () => myVersionPlaceholdersSql(shadow.name, names, n)));
+    const out = new Array<StoredVersion | undefined>(keys.length);
+    const maxRows = Math.min(ROW_BUCKETS.at(-1)!, Math.floor(MAX_PLACEHOLDERS / (names.length + 1)));
+    let at = 0;
+    for (const n of bucketSizes(keys.length, maxRows)) {
+      const params: Param[] = [];
+      for (let r = at; r < at + n; r++) params.push(r, ...keys[r]!);
+      const [rows] = await this.#c().execute<mysql.RowDataPacket[]>(this.#cached(`vl${n}${id}`, () => myLockVersionsSql(shadow.name, names, n)), params as never[]);
+      for (const row of rows) {
+        const ts = BigInt(String(row.ts));
+        if (ts === 0n) continue; // a placeholder: no version known
+        out[Number(row.ord)] = { ts, rank: Number(row.rank), node: String(row.node), deleted: Number(row.deleted) === 1 };
+      }
+      at += n;
+    }
+    return out;
   }
 
   async commit(): Promise<void> {

@@ -52,3 +52,28 @@ export function pgRekeySql(table: TableName, setColumns: readonly TargetColumn[]
 export function pgTruncateSql(tables: readonly TableName[]): string {
   return `TRUNCATE ${tables.map(pgTable).join(', ')}`;
 }
+
+const VERSION_PLACEHOLDER = "0, 0, '', false, 0, 0";
+const VERSION_NAMES = ['tandem_ts', 'tandem_rank', 'tandem_node', 'tandem_deleted', 'tandem_prev_ts', 'tandem_prev_rank'].map(pgIdent).join(', ');
+
+/** Gives every key without a shadow row a placeholder (version 0), waiting for concurrent inserters of the same key. */
+export function pgVersionPlaceholdersSql(shadow: TableName, keyColumns: readonly TargetColumn[]): string {
+  const casts = keyColumns.map((c, i) => `u.c${i}::${c.castType}`).join(', ');
+  const arrays = keyColumns.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  const aliases = keyColumns.map((_, i) => `c${i}`).join(', ');
+  return (
+    `INSERT INTO ${pgTable(shadow)} (${keyColumns.map((c) => pgIdent(c.name)).join(', ')}, ${VERSION_NAMES}) ` +
+    `SELECT ${casts}, ${VERSION_PLACEHOLDER} FROM unnest(${arrays}) AS u(${aliases}) ON CONFLICT DO NOTHING`
+  );
+}
+
+/** Locks the shadow rows of the given keys and returns their versions with each key's 1-based position (ord). */
+export function pgLockVersionsSql(shadow: TableName, keyColumns: readonly TargetColumn[]): string {
+  const arrays = keyColumns.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  const aliases = keyColumns.map((_, i) => `c${i}`).join(', ');
+  const join = keyColumns.map((c, i) => `s.${pgIdent(c.name)} = u.c${i}::${c.castType}`).join(' AND ');
+  return (
+    'SELECT u.ord, s.tandem_ts::text AS ts, s.tandem_rank AS rank, s.tandem_node AS node, s.tandem_deleted AS deleted ' +
+    `FROM unnest(${arrays}) WITH ORDINALITY AS u(${aliases}, ord) JOIN ${pgTable(shadow)} s ON ${join} FOR UPDATE OF s`
+  );
+}

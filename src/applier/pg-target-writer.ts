@@ -9,7 +9,11 @@ import { pgDeleteSql, pgIdent, pgRekeySql, pgTruncateSql, pgUpsertSql } from './
 import { readPgTargetTable } from './pg-target-catalog.js';
 import { pgParam } from './pg-values.js';
 import type { TargetColumn, TargetTable } from './target-table.js';
-import type { Param, ProgressKey, TargetWriter, TransactionStartHook } from './target-writer.js';
+import type { Param, ProgressKey, TargetWriter, TransactionMark } from './target-writer.js';
+import { PgOriginSession } from './pg-origin-session.js';
+import { PG_APPLYING_SETTING } from '../twoway/shadow-table.js';
+import type { StoredVersion } from '../twoway/row-version.js';
+import { pgLockVersionsSql, pgVersionPlaceholdersSql } from './pg-sql.js';
 
 /** Rows per statement, and a rough bound on the text bytes of one statement's parameters. */
 const MAX_ROWS = 10_000;
@@ -19,7 +23,8 @@ export interface PgTargetWriterOptions {
   connection: ConnectionConfig;
   /** Schema of the tandem_progress table. */
   progressSchema: string;
-  onTransactionStart?: TransactionStartHook | undefined;
+  /** The link's source node: names the session's replication origin. */
+  linkFrom: string;
 }
 
 /** The PostgreSQL dialect of TargetWriter: unnest-based multi-row statements, prepared once per shape. */
@@ -31,9 +36,11 @@ export class PgTargetWriter implements TargetWriter {
   readonly #prepared = new Map<string, string>();
   readonly #sqlCache = new Map<string, string>();
   readonly #progress: string;
+  readonly #origin: PgOriginSession;
 
   constructor(options: PgTargetWriterOptions) {
     this.#options = options;
+    this.#origin = new PgOriginSession(() => this.#c(), options.linkFrom);
     this.#progress = `${pgIdent(options.progressSchema)}.${pgIdent('tandem_progress')}`;
   }
 
@@ -47,6 +54,9 @@ export class PgTargetWriter implements TargetWriter {
     }
     this.#client = client;
     this.#prepared.clear();
+    this.#origin.reset();
+    // The version triggers of two-way tables leave this session's writes to the applier.
+    await client.query(`SET ${PG_APPLYING_SETTING} = 'on'`);
   }
 
   async close(): Promise<void> {
@@ -125,9 +135,30 @@ export class PgTargetWriter implements TargetWriter {
     await this.#c().query(pgTruncateSql(tables.map((t) => t.name)));
   }
 
-  async begin(): Promise<void> {
+  async begin(mark: TransactionMark): Promise<void> {
+    await this.#origin.use(mark.origin);
     await this.#c().query('BEGIN');
-    if (this.#options.onTransactionStart) await this.#options.onTransactionStart((sql, params) => this.#c().query(sql, params));
+  }
+
+  async setSourceCommit(lsn: string | null, commitMicros: bigint): Promise<void> {
+    await this.#run("SELECT pg_replication_origin_xact_setup($1::pg_lsn, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')", [lsn ?? '0/0', commitMicros.toString()]);
+  }
+
+  async lockVersions(shadow: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<Array<StoredVersion | undefined>> {
+    const names = JSON.stringify([shadow.name.schema, shadow.name.table, ...keyColumns.map((c) => c.name)]);
+    await this.#columnar(this.#cached(`vp${names}`, () => pgVersionPlaceholdersSql(shadow.name, keyColumns)), keyColumns.length, keys);
+    const out = new Array<StoredVersion | undefined>(keys.length);
+    const sql = this.#cached(`vl${names}`, () => pgLockVersionsSql(shadow.name, keyColumns));
+    for (let start = 0; start < keys.length; start += MAX_ROWS) {
+      const chunk = keys.slice(start, start + MAX_ROWS);
+      const arrays = keyColumns.map((_, c) => chunk.map((k) => k[c]));
+      for (const row of await this.#run(sql, arrays)) {
+        const ts = BigInt(String(row.ts));
+        if (ts === 0n) continue; // a placeholder: no version known
+        out[start + Number(row.ord) - 1] = { ts, rank: Number(row.rank), node: String(row.node), deleted: Boolean(row.deleted) };
+      }
+    }
+    return out;
   }
 
   async commit(): Promise<void> {

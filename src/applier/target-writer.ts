@@ -2,6 +2,7 @@ import type { Value } from '../model/logical-type.js';
 import type { Engine } from '../model/table.js';
 import type { TableName } from './link-routes.js';
 import type { TargetColumn, TargetTable } from './target-table.js';
+import type { StoredVersion } from '../twoway/row-version.js';
 
 /** One row of the progress table: how far one consumer got in one partition of one topic. */
 export interface ProgressKey {
@@ -10,15 +11,20 @@ export interface ProgressKey {
   partition: number;
 }
 
-/** Runs a statement in the target session (for the transaction-start hook). */
-export type SessionQuery = (sql: string, params?: unknown[]) => Promise<unknown>;
-
 /**
- * Called at the start of every target transaction, before any row is written. Today nothing is hooked
- * in; two-way sync (issue 5) will mark the session as the applier's origin here, so the target's reader
- * can tell applied changes from local ones.
+ * How a target transaction is marked as the applier's, so the target's reader can tell it from local
+ * writes (loop prevention): `origin` is the node where its changes were first made (one per target
+ * transaction). PostgreSQL: the session's replication origin "tandem:<link from>:<origin>". MySQL: the
+ * progress row, written first in the transaction with `origin` in it.
  */
-export type TransactionStartHook = (query: SessionQuery) => Promise<void>;
+export interface TransactionMark {
+  origin: string;
+}
+
+/** PostgreSQL's name of the replication origin an applier's session uses. */
+export function pgOriginName(linkFrom: string, origin: string): string {
+  return `tandem:${linkFrom}:${origin}`;
+}
 
 /** A bound parameter, already in the engine's own form (see pg-values.ts, mysql-values.ts). */
 export type Param = unknown;
@@ -40,7 +46,7 @@ export interface TargetWriter {
   ensureProgressTable(): Promise<void>;
   /** The stored next offset of each partition; partitions without a row get one holding `initial(p)`. */
   initProgress(consumerId: string, topic: string, partitions: readonly number[], initial: (partition: number) => bigint): Promise<Map<number, bigint>>;
-  /** Within a transaction: locks the progress row and returns its next offset (undefined: no row). */
+  /** Within a transaction: locks (MySQL: first marks) the progress row and returns its next offset (undefined: no row). */
   lockProgress(key: ProgressKey): Promise<bigint | undefined>;
   /** Within a transaction: moves next_offset from `expected` to `next`; false if the row no longer holds `expected`. */
   saveProgress(key: ProgressKey, expected: bigint, next: bigint): Promise<boolean>;
@@ -54,7 +60,16 @@ export interface TargetWriter {
   /** Empties tables within the transaction. */
   truncate(tables: readonly TargetTable[]): Promise<void>;
 
-  begin(): Promise<void>;
+  /** Opens a transaction marked as the applier's, for changes first made on `mark.origin`. */
+  begin(mark: TransactionMark): Promise<void>;
+  /** Before commit: the source commit the transaction reaches (PostgreSQL records it as the transaction's origin LSN and commit time). */
+  setSourceCommit(lsn: string | null, commitMicros: bigint): Promise<void>;
+  /**
+   * Within a transaction: makes sure every key has a shadow row (a placeholder version 0 where none),
+   * locks them all, and returns each key's version (undefined: none known), in `keys` order. Local
+   * writes then wait for this transaction (their triggers write the same shadow rows).
+   */
+  lockVersions(shadow: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<Array<StoredVersion | undefined>>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
   savepoint(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { ChangeEvent, RowImage } from './change-event.js';
 import type { Value } from './logical-type.js';
+import type { ChangeVersion } from '../twoway/row-version.js';
 
 /**
  * A JSON-safe view of a change event for people and tools: bigints as decimal strings, bytes as
@@ -16,6 +17,17 @@ export function eventToJson(event: ChangeEvent): Record<string, unknown> {
     source: Object.fromEntries(Object.entries(event.source).filter(([, v]) => v !== null).map(([k, v]) => [k, valueToJson(v as Value)])),
     origin: event.origin,
     transaction: event.transaction,
+    ...(event.version ? { version: versionToJson(event.version) } : {}),
+  };
+}
+
+/** A row version with its bigint times as decimal strings. */
+export function versionToJson(version: ChangeVersion): Record<string, unknown> {
+  return {
+    ts: version.ts.toString(),
+    rank: version.rank,
+    node: version.node,
+    prev: { ts: version.prev.ts.toString(), rank: version.prev.rank },
   };
 }
 

@@ -16,7 +16,8 @@ export function eventKey(event: ChangeEvent): Buffer {
   return Buffer.from(JSON.stringify(parts));
 }
 
-function canonical(value: Value | null): unknown {
+/** A key value in the canonical form of event keys (also used to match rows to their shadow rows). */
+export function canonical(value: Value | null): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return value.toString();

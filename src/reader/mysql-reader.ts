@@ -16,6 +16,8 @@ import { readCatalogTables, type TableRef } from '../mysql/table-catalog.js';
 import { parseMysqlTableRef } from '../mysql/table-refs.js';
 import { TrackedTables } from '../mysql/tracked-tables.js';
 import type { ChangePublisher, EventEncoder } from './change-publisher.js';
+import { TwoWayFilter } from './two-way-filter.js';
+import { prepareReading, type ReaderLinks } from '../twoway/reader-setup.js';
 import { failureLatch, openPublishingSession, type PublishingSession } from './publishing-session.js';
 
 export interface MysqlReaderDeps {
@@ -24,6 +26,8 @@ export interface MysqlReaderDeps {
   reader: ReaderConfig;
   logger: Logger;
   encoder: EventEncoder;
+  /** The links touching this node: versioned tables, applied transactions to leave out or relay. */
+  links?: ReaderLinks | undefined;
 }
 
 /** The replica server id a node's reader announces unless configured: stable, and away from small hand-picked ids. */
@@ -66,7 +70,8 @@ export class MysqlReader {
   async run(): Promise<void> {
     const { node, kafka, reader } = this.#deps;
     const options = mysqlConnectionOptions(node.connection);
-    const refs: TableRef[] = node.tables.map((t) => parseMysqlTableRef(t, defaultDatabase(node.connection)));
+    const configured: TableRef[] = node.tables.map((t) => parseMysqlTableRef(t, defaultDatabase(node.connection)));
+    let refs = configured;
     let sql: mysql.Connection;
     try {
       sql = await mysql.createConnection(options);
@@ -79,7 +84,10 @@ export class MysqlReader {
     let binlog: BinlogConnection | undefined;
     try {
       const server = await serverInfo(sql);
-      await checkPreconditions(sql, server, refs, (message) => this.#log.warn(message));
+      await checkPreconditions(sql, server, configured, (message) => this.#log.warn(message));
+      const linked = this.#deps.links ? await prepareReading(node, this.#deps.links) : undefined;
+      // Shadow tables carry the versions of two-way rows; progress tables mark appliers' transactions.
+      if (linked) refs = [...configured, ...[...linked.shadows.map((s) => s.shadow), ...linked.progressTables].map((t) => ({ database: t.schema, table: t.table }))];
       session = await openPublishingSession({ node: node.name, kafka, reader, encoder: this.#deps.encoder });
       const resumedFrom = session.stored ? MysqlPosition.fromJson(session.stored.position) : undefined;
       if (resumedFrom && resumedFrom.flavor !== server.flavor) {
@@ -109,7 +117,7 @@ export class MysqlReader {
       const handler = new MysqlChangeHandler({
         node: node.name,
         tables,
-        publisher: activePublisher,
+        publisher: linked ? new TwoWayFilter(activePublisher, linked, this.#log) : activePublisher,
         resumedFrom,
         gtids: start.gtids,
         readDefinitions,

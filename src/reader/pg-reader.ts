@@ -13,6 +13,9 @@ import { prepareSource } from '../postgres/source-setup.js';
 import { parseTableRef } from '../postgres/table-refs.js';
 import type { ChangePublisher, EventEncoder } from './change-publisher.js';
 import { failureLatch, openPublishingSession, type PublishingSession } from './publishing-session.js';
+import { TwoWayFilter, type EventSink } from './two-way-filter.js';
+import { prepareReading, type ReaderLinks } from '../twoway/reader-setup.js';
+import { originOfPgOriginName } from '../applier/pg-origin-session.js';
 
 export interface PgReaderDeps {
   node: NodeConfig;
@@ -24,6 +27,8 @@ export interface PgReaderDeps {
   replicationSessionOptions: string;
   typeResolver: (catalogClient: pg.Client) => ColumnTypeResolver;
   parseText: TextValueParser;
+  /** The links touching this node: versioned tables, applied transactions to leave out or relay. */
+  links?: ReaderLinks | undefined;
 }
 
 export const HEARTBEAT_MESSAGE_PREFIX = 'tandem.heartbeat';
@@ -66,10 +71,12 @@ export class PgReader {
     let session: PublishingSession | undefined;
     let publisher: ChangePublisher | undefined;
     try {
+      const linked = this.#deps.links ? await prepareReading(node, this.#deps.links) : undefined;
       const source = await prepareSource(catalogClient, {
         slot,
         publication,
-        tables: node.tables.map((t) => parseTableRef(t, 'public')),
+        // Shadow tables are published too: their rows carry the versions of the data rows that follow them.
+        tables: [...node.tables.map((t) => parseTableRef(t, 'public')), ...(linked?.shadows.map((s) => s.shadow) ?? [])],
         warn: (message) => this.#log.warn(message),
       });
       session = await openPublishingSession({ node: node.name, kafka, reader, encoder: this.#deps.encoder });
@@ -100,7 +107,8 @@ export class PgReader {
       }, latch.fail);
       this.#publisher = publisher;
       const relations = new RelationTables(catalogClient, this.#deps.typeResolver(catalogClient), this.#deps.parseText, { node: node.name, database: source.database });
-      const handle = this.#messageHandler(relations, new ChangeAssembler(node.name), publisher);
+      const filter = linked ? new TwoWayFilter(publisher, linked, this.#log) : undefined;
+      const handle = this.#messageHandler(relations, new ChangeAssembler(node.name), filter ?? publisher, filter);
       this.#startHeartbeat(catalogClient, reader.heartbeatIntervalMs);
       await Promise.race([
         stream.run({
@@ -128,7 +136,7 @@ export class PgReader {
     await this.#stream?.stop();
   }
 
-  #messageHandler(relations: RelationTables, assembler: ChangeAssembler, publisher: ChangePublisher) {
+  #messageHandler(relations: RelationTables, assembler: ChangeAssembler, publisher: EventSink, filter: TwoWayFilter | undefined) {
     let tx: OpenTransaction | undefined;
     let skipping = false;
     const entryFor = (oid: number) => {
@@ -147,9 +155,12 @@ export class PgReader {
           skipping = this.#stored?.covers(message.finalLsn) ?? false;
           if (!skipping) await publisher.beginSourceTransaction();
           return;
-        case 'origin':
+        case 'origin': {
           inTx().origin = message.name;
+          const origin = originOfPgOriginName(message.name);
+          if (origin !== undefined) filter?.markApplied(origin);
           return;
+        }
         case 'relation':
           await relations.define(message);
           return;

@@ -5,7 +5,8 @@ import type { CommitInfo } from '../applier/apply-context.js';
 import { Applier, linkName } from '../applier/applier.js';
 import { MysqlTargetWriter } from '../applier/mysql-target-writer.js';
 import { PgTargetWriter } from '../applier/pg-target-writer.js';
-import type { TargetWriter, TransactionStartHook } from '../applier/target-writer.js';
+import type { TargetWriter } from '../applier/target-writer.js';
+import { readerLinks } from '../twoway/reader-setup.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { REPLICATION_SESSION_OPTIONS } from '../postgres/session-settings.js';
@@ -34,11 +35,12 @@ export function createPgReader(node: NodeConfig, config: TandemConfig, logger: L
     replicationSessionOptions: REPLICATION_SESSION_OPTIONS,
     typeResolver: (client: pg.Client) => new PgTypeCatalog(client),
     parseText: parsePgText,
+    links: readerLinks(config, node),
   });
 }
 
 export function createMysqlReader(node: NodeConfig, config: TandemConfig, logger: Logger): MysqlReader {
-  return new MysqlReader({ node, kafka: config.kafka, reader: config.reader, logger, encoder: avroEventEncoder() });
+  return new MysqlReader({ node, kafka: config.kafka, reader: config.reader, logger, encoder: avroEventEncoder(), links: readerLinks(config, node) });
 }
 
 /** One supervised component per node whose reader is to run. */
@@ -53,16 +55,16 @@ export function readerComponents(config: TandemConfig, logger: Logger, only?: st
 }
 
 /** The target dialect of a link's `to` node. */
-export function createTargetWriter(node: NodeConfig, link: LinkConfig, onTransactionStart?: TransactionStartHook): TargetWriter {
+export function createTargetWriter(node: NodeConfig, link: LinkConfig): TargetWriter {
   return node.engine === 'mysql'
-    ? new MysqlTargetWriter({ connection: node.connection, progressSchema: link.progressSchema, onTransactionStart })
-    : new PgTargetWriter({ connection: node.connection, progressSchema: link.progressSchema ?? 'public', onTransactionStart });
+    ? new MysqlTargetWriter({ connection: node.connection, progressSchema: link.progressSchema })
+    : new PgTargetWriter({ connection: node.connection, progressSchema: link.progressSchema ?? 'public', linkFrom: link.from });
 }
 
 export function createApplier(link: LinkConfig, config: TandemConfig, logger: Logger, options: { onCommitted?: (info: CommitInfo) => void } = {}): Applier {
   const to = config.nodes.find((n) => n.name === link.to);
   if (!to) throw new TandemError(ErrorCodes.CONFIG_INVALID, `link ${linkName(link)} goes to node ${link.to}, which the config does not have`);
-  return new Applier({ link, nodes: config.nodes, kafka: config.kafka, logger, writer: createTargetWriter(to, link), ...options });
+  return new Applier({ link, config, logger, writer: createTargetWriter(to, link), ...options });
 }
 
 /** The `--only` name of a link's applier: "link:from->to". */

@@ -51,7 +51,7 @@ describe.each<EngineName>(['postgres', 'mysql'])('TargetWriter (%s)', (engine) =
   beforeAll(async () => {
     await db.create(ddl(engine));
     const connection = { url: db.url };
-    writer = engine === 'postgres' ? new PgTargetWriter({ connection, progressSchema: 'public' }) : new MysqlTargetWriter({ connection, progressSchema: undefined });
+    writer = engine === 'postgres' ? new PgTargetWriter({ connection, progressSchema: 'public', linkFrom: 'writer_test' }) : new MysqlTargetWriter({ connection, progressSchema: undefined });
     await writer.connect();
     table = (await writer.describeTable({ schema, table: TABLE }))!;
   });
@@ -75,7 +75,7 @@ describe.each<EngineName>(['postgres', 'mysql'])('TargetWriter (%s)', (engine) =
 
   it('upserts, deletes and moves rows in multi-row statements', async () => {
     const many = Array.from({ length: 700 }, (_, i) => [param('tenant id', i % 3), param('select', BigInt(i)), param('ünï', `v${i} ‘😀’`), param('qty', i)]);
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     await writer.upsert(table, cols('tenant id', 'select', 'ünï', 'qty'), ['tenant id', 'select'], many);
     await writer.upsert(table, cols('tenant id', 'select', 'qty'), ['tenant id', 'select'], [[param('tenant id', 0), param('select', 0n), param('qty', 99)]]);
     await writer.delete(table, cols('tenant id', 'select'), Array.from({ length: 690 }, (_, i) => [param('tenant id', (i + 10) % 3), param('select', BigInt(i + 10))]));
@@ -96,12 +96,12 @@ describe.each<EngineName>(['postgres', 'mysql'])('TargetWriter (%s)', (engine) =
   });
 
   it('truncates and rolls back within a transaction; savepoints undo one change', async () => {
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     await writer.truncate([table]);
     await writer.rollback();
     expect((await rows()).length).toBe(10);
 
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     await writer.savepoint();
     await writer.upsert(table, cols('tenant id', 'select', 'qty'), ['tenant id', 'select'], [[param('tenant id', 5), param('select', 5n), param('qty', 1)]]);
     await writer.releaseSavepoint();
@@ -127,20 +127,20 @@ describe.each<EngineName>(['postgres', 'mysql'])('TargetWriter (%s)', (engine) =
     expect(stored).toEqual(new Map([[0, 0n], [1, 10n]]));
     expect(await writer.initProgress('link.a.b', 'topic.x', [1], () => 99n)).toEqual(new Map([[1, 10n]]));
     const key = { consumerId: 'link.a.b', topic: 'topic.x', partition: 1 };
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     expect(await writer.lockProgress(key)).toBe(10n);
     expect(await writer.saveProgress(key, 10n, 25n)).toBe(true);
     expect(await writer.saveProgress(key, 10n, 30n)).toBe(false);
     await writer.commit();
     expect(await writer.initProgress('link.a.b', 'topic.x', [0, 1], () => 0n)).toEqual(new Map([[0, 0n], [1, 25n]]));
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     expect(await writer.lockProgress({ ...key, partition: 7 })).toBeUndefined();
     await writer.rollback();
   });
 
   it('writes identity columns and exact values the column keeps', async () => {
     const ident = (await writer.describeTable({ schema, table: 'ident' }))!;
-    await writer.begin();
+    await writer.begin({ origin: 'writer_test' });
     await writer.upsert(ident, [ident.columns.get('id')!, ident.columns.get('v')!], ['id'], [[writer.param(ident.columns.get('id')!, 0n), writer.param(ident.columns.get('v')!, 'zero')]]);
     await writer.commit();
     expect((await db.query('SELECT id, v FROM ident')).map((r) => `${r.id}:${r.v}`)).toEqual(['0:zero']);

@@ -148,6 +148,32 @@ export interface InProcess {
   failure: () => unknown;
 }
 
+/** Runs a node's reader in this process and waits until it captures every commit from now on. */
+export async function startReaderInProcess(config: TandemConfig, node: TandemConfig['nodes'][number], endpoint: Endpoint, logger = silentLogger()): Promise<InProcess> {
+  let failure: unknown;
+  if (node.engine === 'postgres') {
+    const reader = createPgReader(node, config, logger);
+    const done = reader.run();
+    done.catch((e: unknown) => (failure = e));
+    const slot = `tandem_${node.name}`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows = await endpoint.query('SELECT active::text AS active FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+      if (rows[0]?.active === 'true') break;
+      if (failure !== undefined) throw failure;
+      if (Date.now() > deadline) throw new Error('the source slot did not become active');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
+  }
+  const reader = createMysqlReader(node, config, logger);
+  const done = reader.run();
+  done.catch((e: unknown) => (failure = e));
+  await Promise.race([reader.streaming, done]);
+  if (failure !== undefined) throw failure;
+  return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
+}
+
 /**
  * Everything one applier test needs, isolated from every other test: a source and a target database of
  * the chosen engines, node names, a Kafka topic prefix, and the config linking them.
@@ -199,29 +225,8 @@ export class ApplierFixture {
   }
 
   /** Runs the source's reader in this process and waits until it captures every commit from now on. */
-  async startReader(): Promise<InProcess> {
-    const node = this.config.nodes[0]!;
-    let failure: unknown;
-    if (node.engine === 'postgres') {
-      const reader = createPgReader(node, this.config, silentLogger());
-      const done = reader.run();
-      done.catch((e: unknown) => (failure = e));
-      const slot = `tandem_${node.name}`;
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const rows = await this.source.query('SELECT active::text AS active FROM pg_replication_slots WHERE slot_name = $1', [slot]);
-        if (rows[0]?.active === 'true') break;
-        if (failure !== undefined) throw failure;
-        if (Date.now() > deadline) throw new Error('the source slot did not become active');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
-    }
-    const reader = createMysqlReader(node, this.config, silentLogger());
-    const done = reader.run();
-    done.catch((e: unknown) => (failure = e));
-    await Promise.race([reader.streaming, done]);
-    return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
+  startReader(): Promise<InProcess> {
+    return startReaderInProcess(this.config, this.config.nodes[0]!, this.source);
   }
 
   /** Runs the link's applier in this process. */

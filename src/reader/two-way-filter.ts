@@ -1,0 +1,127 @@
+import { tableKey, type TableName } from '../applier/link-routes.js';
+import type { ChangeEvent, RowImage } from '../model/change-event.js';
+import type { Logger } from '../logging.js';
+import type { ChangeVersion } from '../twoway/row-version.js';
+import { VERSION_COLUMNS } from '../twoway/shadow-table.js';
+import type { ChangePublisher } from './change-publisher.js';
+import { canonical } from './event-key.js';
+import type { SourcePosition } from './source-position.js';
+
+export type EventSink = Pick<ChangePublisher, 'beginSourceTransaction' | 'publish' | 'endSourceTransaction'>;
+
+/** What a reader needs to know of the two-way setup of its node (see runtime/components.ts). */
+export interface TwoWayReading {
+  /** Data tables whose rows carry versions, each with its shadow table and key columns. */
+  shadows: ReadonlyArray<{ data: TableName; shadow: TableName; keyColumns: string[] }>;
+  /** MySQL: the progress tables of links into this node (a change to one marks an applier's transaction). */
+  progressTables: readonly TableName[];
+  /** Whether an applied transaction whose changes were first made on `origin` is published again (relayed). */
+  relays: (origin: string) => boolean;
+}
+
+/**
+ * Sits between a reader and its publisher and does the two-way work of the reading side:
+ * - transactions an applier wrote (marked by a replication origin, or by a progress-table row) are left
+ *   out, or relayed with their first origin when another node needs them (a chain);
+ * - shadow-table rows are not published: the version each carries is attached to the change of its data
+ *   row, which follows it in the same transaction (the triggers are BEFORE triggers);
+ * - progress-table rows are not published.
+ */
+export class TwoWayFilter implements EventSink {
+  readonly #next: EventSink;
+  readonly #setup: TwoWayReading;
+  readonly #log: Logger;
+  readonly #shadowOf = new Map<string, { data: string; keyColumns: string[] }>();
+  readonly #versioned = new Set<string>();
+  readonly #progress: Set<string>;
+  /** The open transaction's first origin when an applier wrote it. */
+  #applied: string | undefined;
+  /** Versions read from shadow rows in the open transaction, by data table + key, not yet taken. */
+  readonly #pending = new Map<string, ChangeVersion>();
+  #unversionedWarned = new Set<string>();
+  /** Changes of versioned tables that came without a version (written while a trigger was missing). */
+  unversioned = 0;
+  /** Changes left out because an applier wrote them. */
+  appliedSkipped = 0;
+
+  constructor(next: EventSink, setup: TwoWayReading, log: Logger) {
+    this.#next = next;
+    this.#setup = setup;
+    this.#log = log;
+    for (const s of setup.shadows) {
+      this.#shadowOf.set(tableKey(s.shadow), { data: tableKey(s.data), keyColumns: s.keyColumns });
+      this.#versioned.add(tableKey(s.data));
+    }
+    this.#progress = new Set(setup.progressTables.map(tableKey));
+  }
+
+  beginSourceTransaction(): Promise<void> {
+    this.#applied = undefined;
+    this.#pending.clear();
+    return this.#next.beginSourceTransaction();
+  }
+
+  /** The open transaction was written by an applier, with changes first made on `origin`. */
+  markApplied(origin: string): void {
+    this.#applied = origin;
+  }
+
+  async publish(event: ChangeEvent): Promise<void> {
+    const table = tableKey({ schema: event.table.schema, table: event.table.table });
+    if (this.#progress.has(table)) {
+      if (event.after) this.markApplied(String(event.after.origin ?? ''));
+      return;
+    }
+    const shadow = this.#shadowOf.get(table);
+    if (shadow) {
+      if (event.after) this.#pending.set(rowId(shadow.data, shadow.keyColumns, event.after), versionOf(event.after));
+      return;
+    }
+    if (this.#applied !== undefined) {
+      if (this.#applied === '' || !this.#setup.relays(this.#applied)) {
+        this.appliedSkipped++;
+        return;
+      }
+      event.origin = this.#applied;
+    }
+    if (this.#versioned.has(table) && event.op !== 't') this.#attachVersion(table, event);
+    await this.#next.publish(event);
+  }
+
+  endSourceTransaction(position: SourcePosition): Promise<void> {
+    this.#pending.clear();
+    return this.#next.endSourceTransaction(position);
+  }
+
+  #attachVersion(table: string, event: ChangeEvent): void {
+    const image = (event.op === 'd' ? event.before : event.after) ?? {};
+    const id = rowId(table, event.table.key, image);
+    const version = this.#pending.get(id);
+    if (version) {
+      this.#pending.delete(id);
+      event.version = version;
+      return;
+    }
+    this.unversioned++;
+    if (!this.#unversionedWarned.has(table)) {
+      this.#unversionedWarned.add(table);
+      this.#log.warn(
+        { table: `${event.table.schema}.${event.table.table}` },
+        'a change of a two-way table came without a version (its trigger was missing or disabled, e.g. session_replication_role = replica); it is published with its commit time as version',
+      );
+    }
+  }
+}
+
+function rowId(table: string, keyColumns: readonly string[], image: RowImage): string {
+  return JSON.stringify([table, ...keyColumns.map((c) => canonical(image[c] ?? null))]);
+}
+
+function versionOf(image: RowImage): ChangeVersion {
+  return {
+    ts: BigInt(image[VERSION_COLUMNS.ts] as bigint | number),
+    rank: Number(image[VERSION_COLUMNS.rank]),
+    node: String(image[VERSION_COLUMNS.node]),
+    prev: { ts: BigInt(image[VERSION_COLUMNS.prevTs] as bigint | number), rank: Number(image[VERSION_COLUMNS.prevRank]) },
+  };
+}
