@@ -7,6 +7,9 @@
  * values are always decoded with exactly the codecs that wrote them. With a reader schema (an evolved
  * table version), avsc's resolver maps the writer's fields onto the reader's (new columns read null)
  * and the event is returned in the reader's table version.
+ *
+ * Events written with an older envelope layout (e.g. before the version field existed) decode with the
+ * writer schema of that layout, rebuilt from the stored schema; a missing version reads as undefined.
  */
 import type { Resolver } from 'avsc';
 import { ErrorCodes, TandemError } from '../errors.js';
@@ -16,7 +19,7 @@ import { tableFromRowRecord } from './row-record.js';
 import { rowImageFromAvro } from './row-layout.js';
 import { parseSingleObjectHeader } from './single-object.js';
 import { describeTable } from './table-structure.js';
-import { WriterSchemaCache, type WriterSchema } from './writer-schema.js';
+import { layoutOfEnvelope, WriterSchemaCache, type WriterSchema } from './writer-schema.js';
 
 export interface DecodedChangeEvent extends ChangeEvent {
   /** The fingerprint of the schema the event was written with (its table version may be older than `table`). */
@@ -48,7 +51,7 @@ export function writerSchemaFromJson(schemaJson: string, cache: WriterSchemaCach
   const fields = (envelope as { fields?: unknown } | null)?.fields;
   const before = Array.isArray(fields) ? (fields as Array<{ name?: unknown; type?: unknown }>).find((f) => f.name === 'before') : undefined;
   const row = Array.isArray(before?.type) ? (before.type as unknown[])[1] : undefined;
-  return cache.writerFor(tableFromRowRecord(row));
+  return cache.writerFor(tableFromRowRecord(row), layoutOfEnvelope(envelope));
 }
 
 /** Decodes a message whose writer schema is known; the header's fingerprint must be `writer`'s. */
@@ -94,6 +97,16 @@ interface AvroEnvelope {
   source: SourceBlock;
   origin: string;
   transaction: { id: string; sequence: bigint };
+  /** Absent when the writer's envelope layout has no version field (and no reader schema adds it). */
+  version?: AvroRowVersion | null;
+}
+
+interface AvroRowVersion {
+  ts: bigint;
+  rank: number;
+  node: string;
+  prevTs: bigint;
+  prevRank: number;
 }
 
 function decodeBody(writer: WriterSchema, reader: WriterSchema | undefined, body: Buffer): DecodedChangeEvent {
@@ -118,7 +131,7 @@ function decodeBody(writer: WriterSchema, reader: WriterSchema | undefined, body
     envelope.before === null ? null : rowImageFromAvro(layout, envelope.before, keyOnly, undefined);
   const after: RowImage | null = envelope.after === null ? null : rowImageFromAvro(layout, envelope.after, undefined, unchanged);
   const s = envelope.source;
-  return {
+  const event: DecodedChangeEvent = {
     op: envelope.op,
     table: target.table,
     before,
@@ -143,6 +156,9 @@ function decodeBody(writer: WriterSchema, reader: WriterSchema | undefined, body
     transaction: { id: envelope.transaction.id, sequence: Number(envelope.transaction.sequence) },
     writerFingerprintHex: writer.fingerprintHex,
   };
+  const v = envelope.version;
+  if (v != null) event.version = { ts: v.ts, rank: v.rank, node: v.node, prev: { ts: v.prevTs, rank: v.prevRank } };
+  return event;
 }
 
 /**

@@ -12,7 +12,15 @@ export {
   SINGLE_OBJECT_HEADER_LENGTH,
   type SingleObjectHeader,
 } from './single-object.js';
-export { buildWriterSchema, WriterSchemaCache, SCHEMA_ID_FIELD_PREFIX, type WriterSchema } from './writer-schema.js';
+export {
+  buildWriterSchema,
+  WriterSchemaCache,
+  SCHEMA_ID_FIELD_PREFIX,
+  ENVELOPE_LAYOUT,
+  layoutOfEnvelope,
+  type EnvelopeLayout,
+  type WriterSchema,
+} from './writer-schema.js';
 export type { RowLayout } from './row-layout.js';
 export { encodeChangeEvent } from './encode-change-event.js';
 export {

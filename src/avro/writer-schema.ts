@@ -9,6 +9,10 @@
  * null named tandemSchemaId_<digest of the table version's structural key>: the fingerprint differs
  * exactly when the table version does, and the field costs nothing on the wire. An evolved reader
  * skips the writer's id field and fills its own with its default (null).
+ *
+ * Envelope layouts: writers always use the current one (ENVELOPE_LAYOUT). Events written with an
+ * older layout stay readable: writerSchemaFromJson rebuilds a stored schema with the layout it was
+ * written with, so its fingerprint still matches. Such writer schemas are for decoding only.
  */
 import { createHash } from 'node:crypto';
 import avsc from 'avsc';
@@ -29,9 +33,19 @@ import {
 } from './schema-templates.js';
 import { checkTableSchema, describeTable, tableStructureKey } from './table-structure.js';
 
-/** Bump when the Avro layout of events changes, so new schemas never collide with old ones. */
-const LAYOUT_VERSION = 'tandem-avro-1';
+/**
+ * The envelope layouts, oldest first; each name is also hashed into the schema id field. Add one (and
+ * teach buildWriterSchema and layoutOfEnvelope to tell it apart) whenever the envelope changes, so new
+ * schemas never collide with old ones and old events stay readable.
+ *   tandem-avro-1: the envelope without the version field.
+ *   tandem-avro-2: with the version field (io.tandem.RowVersion, default null).
+ */
+export type EnvelopeLayout = 'tandem-avro-1' | 'tandem-avro-2';
+/** The layout encodeChangeEvent writes. */
+export const ENVELOPE_LAYOUT: EnvelopeLayout = 'tandem-avro-2';
 export const SCHEMA_ID_FIELD_PREFIX = 'tandemSchemaId_';
+/** The envelope field holding the row version (absent from tandem-avro-1 envelopes). */
+export const VERSION_FIELD = 'version';
 
 export interface WriterSchema {
   /** CRC-64-AVRO of canonicalJson, unsigned. */
@@ -50,15 +64,20 @@ export interface WriterSchema {
   /** C3 01 + fingerprint (8 bytes little-endian). */
   readonly header: Buffer;
   readonly rowLayout: RowLayout;
+  /** The envelope layout; only ENVELOPE_LAYOUT writers can encode, older ones only decode. */
+  readonly envelopeLayout: EnvelopeLayout;
 }
 
 /** Builds the writer schema of a table version (prefer WriterSchemaCache.writerFor). */
-export function buildWriterSchema(table: TableSchema): WriterSchema {
+export function buildWriterSchema(table: TableSchema, layout: EnvelopeLayout = ENVELOPE_LAYOUT): WriterSchema {
   const checked = checkTableSchema(table);
   // The memoised key string itself, so encodeChangeEvent's table check is usually a pointer comparison.
   const structureKey = tableStructureKey(table);
   const namespace = tableNamespace(checked);
   const envelope = envelopeTemplateCopy();
+  if (layout === 'tandem-avro-1') {
+    envelope['fields'] = (envelope['fields'] as JsonObject[]).filter((field) => field['name'] !== VERSION_FIELD);
+  }
   envelope['namespace'] = namespace;
   envelope['doc'] = `Change event of the ${checked.engine} table ${describeTable(checked)} (node ${JSON.stringify(checked.node)}, database ${JSON.stringify(checked.database)}). ${String(envelope['doc'])}`;
   const row = rowRecordSchema(checked, namespace);
@@ -69,7 +88,7 @@ export function buildWriterSchema(table: TableSchema): WriterSchema {
     ...field,
     type: inlineNamedTypes(field['type'], definitions, inlined),
   }));
-  const digest = createHash('sha256').update(`${LAYOUT_VERSION}\n${structureKey}`).digest('hex').slice(0, 32);
+  const digest = createHash('sha256').update(`${layout}\n${structureKey}`).digest('hex').slice(0, 32);
   (envelope['fields'] as JsonObject[]).push({
     name: `${SCHEMA_ID_FIELD_PREFIX}${digest}`,
     type: 'null',
@@ -99,7 +118,15 @@ export function buildWriterSchema(table: TableSchema): WriterSchema {
     structureKey,
     header: encodeSingleObjectHeader(fingerprint),
     rowLayout: buildRowLayout(checked),
+    envelopeLayout: layout,
   });
+}
+
+/** The layout a (stored) envelope schema was written with, told apart by its fields. */
+export function layoutOfEnvelope(envelope: unknown): EnvelopeLayout {
+  const fields = (envelope as { fields?: unknown } | null)?.fields;
+  const hasVersion = Array.isArray(fields) && fields.some((f) => (f as { name?: unknown } | null)?.name === VERSION_FIELD);
+  return hasVersion ? 'tandem-avro-2' : 'tandem-avro-1';
 }
 
 /**
@@ -135,13 +162,18 @@ function fullNameOf(definition: JsonObject): string {
 /**
  * Writer schemas by table version. `writerFor` returns the same WriterSchema for structurally equal
  * TableSchemas; a repeated call with the same TableSchema object is a WeakMap lookup. Entries are kept
- * for the life of the cache (one per table version seen).
+ * for the life of the cache (one per table version and layout seen). Writer schemas of older envelope
+ * layouts (only ever asked for to decode old events) are kept apart, so `writerFor(table)` never
+ * returns one.
  */
 export class WriterSchemaCache {
   private readonly byObject = new WeakMap<TableSchema, WriterSchema>();
   private readonly byStructure = new Map<string, WriterSchema>();
+  /** Older layouts, by layout + structural key. */
+  private readonly older = new Map<string, WriterSchema>();
 
-  writerFor(table: TableSchema): WriterSchema {
+  writerFor(table: TableSchema, layout: EnvelopeLayout = ENVELOPE_LAYOUT): WriterSchema {
+    if (layout !== ENVELOPE_LAYOUT) return this.olderWriterFor(table, layout);
     const known = this.byObject.get(table);
     if (known !== undefined) return known;
     const key = tableStructureKey(table);
@@ -155,8 +187,18 @@ export class WriterSchemaCache {
     return writer;
   }
 
-  /** Every writer schema built so far (e.g. to republish them). */
+  private olderWriterFor(table: TableSchema, layout: EnvelopeLayout): WriterSchema {
+    const key = `${layout}\n${tableStructureKey(table)}`;
+    let writer = this.older.get(key);
+    if (writer === undefined) {
+      writer = buildWriterSchema(table, layout);
+      this.older.set(key, writer);
+    }
+    return writer;
+  }
+
+  /** Every writer schema built so far (e.g. to republish them), older layouts included. */
   writers(): WriterSchema[] {
-    return [...this.byStructure.values()];
+    return [...this.byStructure.values(), ...this.older.values()];
   }
 }

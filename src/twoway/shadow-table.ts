@@ -40,3 +40,20 @@ export function shadowTableName(data: TableName): TableName {
 export const PG_APPLYING_SETTING = 'tandem.applying';
 /** MySQL/MariaDB: the applier's sessions set this user variable to 1, with the same meaning. */
 export const MYSQL_APPLYING_VARIABLE = '@tandem_applying';
+
+/**
+ * `prefix` + `name`, kept within MAX_NAME bytes: a name that does not fit is cut (at a character
+ * boundary) and followed by `_` and 8 hex digits of the SHA-1 of the whole name, so long names stay
+ * distinct.
+ */
+export function boundedName(prefix: string, name: string): string {
+  const plain = `${prefix}${name}`;
+  if (Buffer.byteLength(plain) <= MAX_NAME) return plain;
+  const digest = createHash('sha1').update(name).digest('hex').slice(0, 8);
+  const chars = Array.from(name);
+  while (Buffer.byteLength(`${prefix}${chars.join('')}_${digest}`) > MAX_NAME) chars.pop();
+  return `${prefix}${chars.join('')}_${digest}`;
+}
+
+/** The version columns' names, in shadow-table order. */
+export const VERSION_COLUMN_NAMES: readonly string[] = Object.values(VERSION_COLUMNS);
