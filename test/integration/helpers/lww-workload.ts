@@ -27,7 +27,19 @@ export interface RecordedWrite {
  * stop, recording every write that changed a row with its version. Each write locks the key's shadow
  * row first, so the version read back is the write's own.
  */
-export async function writeHotKeys(fx: TopologyFixture, node: string, options: { keys: number; seed: number; pauseMs: number; until: () => boolean }): Promise<RecordedWrite[]> {
+export interface HotKeyOptions {
+  keys: number;
+  /** Keys are keyBase + 1 … keyBase + keys. */
+  keyBase?: number;
+  seed: number;
+  pauseMs: number;
+  until: () => boolean;
+  /** The table has a shadow (two-way): record versions. Otherwise ts and rank are 0. */
+  versioned?: boolean;
+}
+
+export async function writeHotKeys(fx: TopologyFixture, node: string, options: HotKeyOptions): Promise<RecordedWrite[]> {
+  const versioned = options.versioned ?? true;
   const base = fx.endpoint(node);
   const e = new Endpoint(base.engine, base.database, base.serverUrl);
   await e.connect();
@@ -39,12 +51,14 @@ export async function writeHotKeys(fx: TopologyFixture, node: string, options: {
   let n = 0;
   try {
     while (!options.until()) {
-      const key = 1 + Math.floor(rand() * options.keys);
+      if (n > 0 && options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, rand() * options.pauseMs));
+      const key = (options.keyBase ?? 0) + 1 + Math.floor(rand() * options.keys);
       const value = `${node}-${++n}`;
       const roll = rand();
       try {
         await e.query(e.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION');
-        const before = (await e.query(`${versionSql} FOR UPDATE`, [key]))[0]?.ts ?? null;
+        const before = versioned ? ((await e.query(`${versionSql} FOR UPDATE`, [key]))[0]?.ts ?? null) : null;
+        const existed = (await e.query(`SELECT 1 FROM ${HOT} WHERE id = ${p(1)} FOR UPDATE`, [key])).length > 0;
         if (roll < 0.5) {
           await e.query(
             e.engine === 'postgres'
@@ -56,6 +70,11 @@ export async function writeHotKeys(fx: TopologyFixture, node: string, options: {
           await e.query(`UPDATE ${HOT} SET val = ${p(1)}, writer = ${p(2)} WHERE id = ${p(3)}`, [value, node, key]);
         } else {
           await e.query(`DELETE FROM ${HOT} WHERE id = ${p(1)}`, [key]);
+        }
+        if (!versioned) {
+          await e.query('COMMIT');
+          if (roll < 0.5 || existed) writes.push({ node, key, value: roll < 0.8 ? value : null, ts: 0n, rank: 0, prevTs: 0n });
+          continue;
         }
         const after = (await e.query(versionSql, [key]))[0];
         await e.query('COMMIT');
@@ -69,7 +88,6 @@ export async function writeHotKeys(fx: TopologyFixture, node: string, options: {
         const code = String((error as { code?: unknown }).code);
         if (!['40P01', '40001', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(code)) throw error;
       }
-      if (options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, rand() * options.pauseMs));
     }
   } finally {
     await e.close();

@@ -113,6 +113,28 @@ export class TopologyFixture {
     return undefined;
   }
 
+  /**
+   * Waits until every node's reader (run elsewhere, e.g. as a child) captures commits: its PostgreSQL slot
+   * is active, or a binlog dump runs on its MySQL server (private servers only: the stack's is shared).
+   */
+  async waitForReaders(timeoutMs: number, failure: () => string | undefined = () => undefined): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const n of this.nodes) {
+      const e = this.endpoint(n.name);
+      for (;;) {
+        const rows =
+          n.engine === 'postgres'
+            ? await e.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active', [`tandem_${this.nodeName(n.name)}`])
+            : await e.query("SELECT 1 FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+        if (rows.length > 0) break;
+        const failed = failure();
+        if (failed !== undefined) throw new Error(failed);
+        if (Date.now() > deadline) throw new Error(`the reader of ${n.name} did not start within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
   probe(short: string): ChangesTopicProbe {
     return new ChangesTopicProbe(this.config.kafka, this.nodeName(short));
   }
@@ -136,7 +158,15 @@ export function ph(engine: EngineName, n: number): string {
  * Waits until every node has every other node's marker row: written last on each node, a marker that
  * arrived says everything its node wrote before it arrived too (links apply in commit order).
  */
-export async function waitForMarkers(fx: TopologyFixture, table: string, keyColumn: string, markerKeys: Map<string, number>, timeoutMs: number): Promise<void> {
+export async function waitForMarkers(
+  fx: TopologyFixture,
+  table: string,
+  keyColumn: string,
+  markerKeys: Map<string, number>,
+  timeoutMs: number,
+  /** Whether node `at` receives `from`'s changes (default: every node every node's). */
+  reaches: (from: string, at: string) => boolean = () => true,
+): Promise<void> {
   for (const [short, key] of markerKeys) {
     const e = fx.endpoint(short);
     await e.query(`INSERT INTO ${e.tableRef(table)} (${keyColumn}) VALUES (${ph(e.engine, 1)})`, [key]);
@@ -146,7 +176,7 @@ export async function waitForMarkers(fx: TopologyFixture, table: string, keyColu
     let missing = 0;
     for (const n of fx.nodes) {
       const e = fx.endpoint(n.name);
-      const keys = [...markerKeys.values()];
+      const keys = [...markerKeys].filter(([from]) => from === n.name || reaches(from, n.name)).map(([, key]) => key);
       const rows = await e.query(`SELECT count(*) AS c FROM ${e.tableRef(table)} WHERE ${keyColumn} IN (${keys.map((_, i) => ph(e.engine, i + 1)).join(', ')})`, keys);
       missing += keys.length - Number(rows[0]!.c);
     }
