@@ -11,6 +11,7 @@ import type { Logger } from '../logging.js';
 import { newApplierStats, type ApplierStats, type ApplyContext, type CommitInfo } from './apply-context.js';
 import { VersionArbiter } from '../twoway/arbiter.js';
 import { ConflictLog } from '../twoway/conflict-log.js';
+import { TombstonePurger } from '../twoway/tombstone-purger.js';
 import { shadowTableName } from '../twoway/shadow-table.js';
 import { rankOf, skipsOrigin } from '../twoway/topology.js';
 import { tableKey } from './link-routes.js';
@@ -67,6 +68,7 @@ export class Applier {
     let schemas: SchemaTopicLookup | undefined;
     let deadLetters: DeadLetters | undefined;
     let conflicts: ConflictLog | undefined;
+    let purger: TombstonePurger | undefined;
     let membership: GroupMembership | undefined;
     await writer.connect();
     try {
@@ -80,7 +82,12 @@ export class Applier {
       ]);
       const instance = link.ordering === 'key' ? `.${randomUUID()}` : '';
       const shadows = link.mode === 'two-way' ? await this.#describeShadows(bound.map((b) => b.target)) : undefined;
-      if (shadows) conflicts = new ConflictLog(connection, topics.conflicts, `${kafka.topicPrefix}.conflicts.${link.from}.${link.to}${instance}`);
+      if (shadows) {
+        conflicts = new ConflictLog(connection, topics.conflicts, `${kafka.topicPrefix}.conflicts.${link.from}.${link.to}${instance}`);
+        const target = config.nodes.find((n) => n.name === link.to)!;
+        purger = new TombstonePurger(target, [...shadows.values()].map((s) => s.name), config.conflicts.tombstoneRetentionHours * 3_600_000, this.#log);
+        purger.start();
+      }
       reader = new CommittedTopicReader(connection, topic);
       const partitions = await reader.partitionCount();
       if (link.ordering === 'transaction' && partitions !== 1) {
@@ -110,7 +117,17 @@ export class Applier {
         linkFrom: link.from,
         skipsOrigin: (origin) => skipsOrigin(config, link, origin),
         arbiter: shadows
-          ? new VersionArbiter({ writer, link: linkName(link), resolvedOn: link.to, shadows, rankOf: (n) => rankOf(config, n), conflicts, stats: this.stats, log: this.#log })
+          ? new VersionArbiter({
+              writer,
+              link: linkName(link),
+              resolvedOn: link.to,
+              shadows,
+              rankOf: (n) => rankOf(config, n),
+              conflicts,
+              stats: this.stats,
+              log: this.#log,
+              tombstoneRetentionMs: config.conflicts.tombstoneRetentionHours * 3_600_000,
+            })
           : undefined,
         conflicts,
         log: this.#log,
@@ -139,6 +156,7 @@ export class Applier {
       this.#log.info({ topic, ordering: link.ordering, tables: routes.length }, 'applier starting');
       await loop.run();
     } finally {
+      await purger?.stop();
       await membership?.leave();
       await deadLetters?.close();
       await conflicts?.close();

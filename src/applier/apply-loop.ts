@@ -28,6 +28,8 @@ export interface ApplyLoopOptions {
 }
 
 const STOP_GRACE_MS = 5_000;
+/** Lock conflicts (deadlocks with local writers) retried in place before the supervisor's backoff takes over. */
+const LOCK_RETRIES = 20;
 
 /**
  * The applier's main loop over its partitions: records → events → row operations, coalesced in a
@@ -55,6 +57,7 @@ export class ApplyLoop {
   #origin: string | undefined;
   /** The last source commit taken into the batch. */
   #lastSource: { lsn: string | null; commitMicros: bigint } | undefined;
+  #lockRetries = 0;
 
   constructor(ctx: ApplyContext, options: ApplyLoopOptions) {
     this.#ctx = ctx;
@@ -202,6 +205,7 @@ export class ApplyLoop {
     stats.transactionsApplied += times.length;
     this.#ctx.onCommitted?.({ events: this.#events, sourceTransactions: times, committedAtMs: Date.now() });
     this.#options.onOffsets?.(new Map(moved.map((s) => [s.partition, s.committed])));
+    this.#lockRetries = 0;
     this.#resetBatch();
   }
 
@@ -243,6 +247,12 @@ export class ApplyLoop {
       ctx.log.info({ partition: error.partition }, 'another applier instance moved this partition on; re-reading progress');
       const stored = await this.#options.loadProgress([...this.#states.keys()]);
       for (const s of this.#states.values()) this.#rewind(s, stored.get(s.partition) ?? s.committed);
+      return;
+    }
+    if (ctx.writer.isLockConflict(error) && this.#lockRetries++ < LOCK_RETRIES) {
+      // A local writer holds the rows (two-way links lock versions): read the batch again and retry.
+      ctx.log.debug({ error: ctx.writer.describeError(error) }, 'lock conflict with another transaction; retrying the batch');
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 50 * this.#lockRetries));
       return;
     }
     const kind = classifyFailure(error, ctx.writer);

@@ -70,3 +70,15 @@ export function mysqlDescribeError(error: unknown): string {
   if (typeof e.errno === 'number') return `MySQL ${e.errno} (${String(e.sqlState ?? '')} ${String(e.code ?? '')}): ${String(e.sqlMessage ?? e.message)}`;
   return String(e.message ?? error);
 }
+
+/** PostgreSQL: deadlock, serialization failure, lock timeout — another transaction won the rows; retry at once. */
+export function pgIsLockConflict(error: unknown): boolean {
+  const code = (error as PgLikeError | null)?.code;
+  return code === '40P01' || code === '40001' || code === '55P03';
+}
+
+/** MySQL: deadlock (1213) or lock wait timeout (1205). */
+export function mysqlIsLockConflict(error: unknown): boolean {
+  const errno = (error as MysqlLikeError | null)?.errno;
+  return errno === 1213 || errno === 1205;
+}

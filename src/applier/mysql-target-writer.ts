@@ -5,7 +5,7 @@ import type { Value } from '../model/logical-type.js';
 import { defaultDatabase, mysqlConnectionOptions } from '../mysql/connection.js';
 import type { MysqlFlavor } from '../mysql/mysql-position.js';
 import { serverInfo } from '../mysql/preconditions.js';
-import { mysqlDescribeError, mysqlIsDatabaseError, mysqlIsTransient } from './db-errors.js';
+import { mysqlDescribeError, mysqlIsDatabaseError, mysqlIsLockConflict, mysqlIsTransient } from './db-errors.js';
 import type { TableName } from './link-routes.js';
 import { bucketSizes, myDeleteSql, myIdent, myRekeySql, myTruncateSql, myUpsertSql, ROW_BUCKETS } from './mysql-sql.js';
 import { readMysqlTargetTable } from './mysql-target-catalog.js';
@@ -204,6 +204,10 @@ export class MysqlTargetWriter implements TargetWriter {
 
   isTransient(error: unknown): boolean {
     return mysqlIsTransient(error);
+  }
+
+  isLockConflict(error: unknown): boolean {
+    return mysqlIsLockConflict(error);
   }
 
   isDatabaseError(error: unknown): boolean {

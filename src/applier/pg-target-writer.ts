@@ -3,7 +3,7 @@ import type { ConnectionConfig } from '../config/schema.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { Value } from '../model/logical-type.js';
 import { pgClientConfig } from '../postgres/connection.js';
-import { pgDescribeError, pgIsDatabaseError, pgIsTransient } from './db-errors.js';
+import { pgDescribeError, pgIsDatabaseError, pgIsLockConflict, pgIsTransient } from './db-errors.js';
 import type { TableName } from './link-routes.js';
 import { pgDeleteSql, pgIdent, pgRekeySql, pgTruncateSql, pgUpsertSql } from './pg-sql.js';
 import { readPgTargetTable } from './pg-target-catalog.js';
@@ -183,6 +183,10 @@ export class PgTargetWriter implements TargetWriter {
 
   isTransient(error: unknown): boolean {
     return pgIsTransient(error);
+  }
+
+  isLockConflict(error: unknown): boolean {
+    return pgIsLockConflict(error);
   }
 
   isDatabaseError(error: unknown): boolean {

@@ -78,6 +78,8 @@ export interface TargetWriter {
 
   /** True when the error is the connection or the server failing (retry later), not the target refusing a change. */
   isTransient(error: unknown): boolean;
+  /** A deadlock or lock timeout: another transaction (a local writer) won the rows; the batch can be retried at once. */
+  isLockConflict(error: unknown): boolean;
   /** Whether the error came from the database at all (else it is ours, and must not be blamed on an event). */
   isDatabaseError(error: unknown): boolean;
   /** The database's error for messages and dead letters: code, message, detail. */

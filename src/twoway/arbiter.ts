@@ -36,6 +36,8 @@ export interface ArbiterDeps {
   conflicts: ConflictLog | undefined;
   stats: ArbiterStats;
   log: Logger;
+  /** Tombstones older than this are purged: a change older than it may find its row's tombstone gone. */
+  tombstoneRetentionMs: number;
 }
 
 const VERSION_ORDER = [VERSION_COLUMNS.ts, VERSION_COLUMNS.rank, VERSION_COLUMNS.node, VERSION_COLUMNS.deleted, VERSION_COLUMNS.prevTs, VERSION_COLUMNS.prevRank];
@@ -49,6 +51,7 @@ const VERSION_ORDER = [VERSION_COLUMNS.ts, VERSION_COLUMNS.rank, VERSION_COLUMNS
 export class VersionArbiter {
   readonly #d: ArbiterDeps;
   readonly #columns = new Map<string, TargetColumn[]>();
+  #lastLagWarning = 0;
 
   constructor(deps: ArbiterDeps) {
     this.#d = deps;
@@ -66,6 +69,7 @@ export class VersionArbiter {
     const entries = [...rows];
     const stored = await writer.lockVersions(shadow, binding.keyColumns, entries.map(([, r]) => r.key));
     const columns = this.#shadowColumns(binding, shadow);
+    this.#checkAge(entries.map(([, r]) => r.last));
     const winners: Param[][] = [];
     entries.forEach(([keyText, state], i) => {
       const current = stored[i];
@@ -104,6 +108,18 @@ export class VersionArbiter {
       winners.push([...state.key, ...values.map((v, c) => writer.param(columns[binding.keyColumns.length + c]!, asColumnValue(columns[binding.keyColumns.length + c]!, v)))]);
     });
     if (winners.length > 0) await writer.upsert(shadow, columns, binding.keyColumns.map((c) => c.name), winners);
+  }
+
+  /** Warns (at most once a minute) when changes arrive older than the tombstone retention. */
+  #checkAge(metas: ChangeMeta[]): void {
+    const oldest = metas.reduce((min, m) => (m.commitMicros < min ? m.commitMicros : min), BigInt(Date.now()) * 1000n);
+    const ageMs = Date.now() - Number(oldest / 1000n);
+    if (ageMs <= this.#d.tombstoneRetentionMs || Date.now() - this.#lastLagWarning < 60_000) return;
+    this.#lastLagWarning = Date.now();
+    this.#d.log.warn(
+      { lagMs: ageMs, retentionMs: this.#d.tombstoneRetentionMs },
+      'changes arrive older than the tombstone retention: a row deleted here and purged could be brought back by them; raise conflicts.tombstoneRetentionHours above the worst lag',
+    );
   }
 
   /** A change without a version (written while the source's triggers were missing): its commit time and origin's rank. */

@@ -39,7 +39,7 @@ describe.each([
     for (const fx of fixtures) await fx.drop();
   });
 
-  async function pair(): Promise<TopologyFixture> {
+  async function pair(tombstoneRetentionHours?: number): Promise<TopologyFixture> {
     const fx = new TopologyFixture([
       { name: 'a', engine: engineA, rank: 1 },
       { name: 'b', engine: engineB, rank: 2 },
@@ -52,6 +52,7 @@ describe.each([
         { from: 'a', to: 'b', mode: 'two-way' },
         { from: 'b', to: 'a', mode: 'two-way' },
       ],
+      ...(tombstoneRetentionHours === undefined ? {} : { tombstoneRetentionHours }),
     });
     return fx;
   }
@@ -132,6 +133,67 @@ describe.each([
     expect(tie.every((c) => c.kind === 'update_update' && c.incoming.version.ts === future.toString())).toBe(true);
     const total = [...fx.appliers.values()].reduce((n, x) => n + x.stats.conflicts, 0);
     expect(total).toBe(6);
+    await fx.stopAll();
+  });
+
+  it('gives concurrent inserts, updates and deletes of one row a defined outcome, keeping tombstones', async () => {
+    const fx = await pair();
+    const a = fx.endpoint('a');
+    const b = fx.endpoint('b');
+    await fx.startAll();
+    for (const id of [5, 6, 8]) await a.query(`INSERT INTO ${TABLE} (id, name, qty) VALUES (${ph(a.engine, 1)}, 'start', 0)`, [id]);
+    await waitForMarkers(fx, TABLE, 'id', new Map([['a', -1], ['b', -2]]), 60_000);
+    await fx.stopAll();
+    const write = (e: typeof a, sql: string) => e.query(sql);
+    await write(b, `DELETE FROM ${TABLE} WHERE id = 5`); // both delete 5
+    await write(a, `DELETE FROM ${TABLE} WHERE id = 5`);
+    await write(b, `UPDATE ${TABLE} SET name = 'b-update' WHERE id = 6`); // b updates 6, then a deletes it (newer)
+    await write(a, `DELETE FROM ${TABLE} WHERE id = 6`);
+    await write(a, `INSERT INTO ${TABLE} (id, name, qty) VALUES (7, 'a-insert', 1)`); // both insert 7, b later
+    await write(b, `INSERT INTO ${TABLE} (id, name, qty) VALUES (7, 'b-insert', 2)`);
+    await write(a, `DELETE FROM ${TABLE} WHERE id = 8`); // a deletes 8, then b updates it (newer): the update wins
+    await write(b, `UPDATE ${TABLE} SET name = 'b-after-delete' WHERE id = 8`);
+    await fx.startAll();
+    await waitForMarkers(fx, TABLE, 'id', new Map([['a', -3], ['b', -4]]), 60_000);
+    const onA = (await rows(fx, 'a')).filter((r) => !r.startsWith('-'));
+    expect(onA).toEqual((await rows(fx, 'b')).filter((r) => !r.startsWith('-')));
+    expect(onA).toEqual(['7|b-insert|2', '8|b-after-delete|0']);
+    const kinds = (await conflicts(fx)).map((c) => `${c.resolvedOn === fx.nodeName('a') ? 'a' : 'b'}:${c.kind}:${c.winner}`).sort();
+    // Seen from each side: 5 deleted on both (a later), 6 updated on b then deleted on a, 7 inserted on both (b
+    // later), 8 deleted on a then updated on b. The later write wins on both sides.
+    expect(kinds).toEqual(
+      [
+        'a:delete_delete:target',
+        'a:update_delete:target',
+        'a:insert_insert:incoming',
+        'a:update_delete:incoming',
+        'b:delete_delete:incoming',
+        'b:delete_update:incoming',
+        'b:insert_insert:target',
+        'b:delete_update:target',
+      ].sort(),
+    );
+    // Deleted rows keep their tombstones (their versions), so an older change cannot bring them back.
+    const tombstones = await b.query(`SELECT id FROM tandem_v_${TABLE} WHERE tandem_deleted ORDER BY id`);
+    expect(tombstones.map((r) => Number(r.id))).toEqual([5, 6]);
+    await fx.stopAll();
+  });
+
+  it('purges tombstones once they are older than the retention', async () => {
+    const fx = await pair(0.001); // 3.6 s
+    const a = fx.endpoint('a');
+    const b = fx.endpoint('b');
+    await fx.startAll();
+    for (let i = 1; i <= 5; i++) await a.query(`INSERT INTO ${TABLE} (id, name, qty) VALUES (${ph(a.engine, 1)}, 'x', 0)`, [i]);
+    await a.query(`DELETE FROM ${TABLE} WHERE id <= 3`);
+    await waitForMarkers(fx, TABLE, 'id', new Map([['a', -1], ['b', -2]]), 60_000);
+    expect((await b.query(`SELECT count(*) AS n FROM tandem_v_${TABLE} WHERE tandem_deleted`))[0]!.n).toBe('3');
+    const deadline = Date.now() + 30_000;
+    while (Number((await b.query(`SELECT count(*) AS n FROM tandem_v_${TABLE} WHERE tandem_deleted`))[0]!.n) > 0) {
+      if (Date.now() > deadline) throw new Error('tombstones were not purged');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect((await b.query(`SELECT count(*) AS n FROM tandem_v_${TABLE} WHERE NOT tandem_deleted AND id > 0`))[0]!.n).toBe('2');
     await fx.stopAll();
   });
 });

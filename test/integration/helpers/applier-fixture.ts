@@ -121,6 +121,7 @@ export class Endpoint {
           }
         }
         await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
+        await dropTestOrigins(admin, this.database.split('_')[1] ?? this.database);
       } finally {
         await admin.end();
       }
@@ -146,6 +147,24 @@ export interface InProcess {
   done: Promise<void>;
   stop: () => Promise<void>;
   failure: () => unknown;
+}
+
+/**
+ * Replication origins are cluster-wide and each one an applier used holds a replication state slot
+ * (max_replication_slots): drop the ones whose name holds `id` (the fixture's), once their sessions ended.
+ */
+export async function dropTestOrigins(admin: pg.Client, id: string): Promise<void> {
+  const origins = await admin.query<{ roname: string }>("SELECT roname FROM pg_replication_origin WHERE roname LIKE 'tandem:%' AND strpos(roname, $1) > 0", [id]);
+  for (const { roname } of origins.rows) {
+    for (let i = 0; i < 50; i++) {
+      const dropped = await admin.query('SELECT pg_replication_origin_drop($1)', [roname]).then(
+        () => true,
+        () => false,
+      );
+      if (dropped) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Runs a node's reader in this process and waits until it captures every commit from now on. */
