@@ -63,8 +63,13 @@ export class MysqlReader {
     this.#log = deps.logger.child({ component: 'mysql-reader', node: deps.node.name });
   }
 
+  #filter: TwoWayFilter | undefined;
+
+  /** Publication counters, plus (with links into the node) applied changes left out and changes without a version. */
   get stats() {
-    return this.#publisher?.stats;
+    const published = this.#publisher?.stats;
+    if (!published) return undefined;
+    return this.#filter ? { ...published, appliedSkipped: this.#filter.appliedSkipped, unversioned: this.#filter.unversioned } : { ...published };
   }
 
   async run(): Promise<void> {
@@ -117,7 +122,7 @@ export class MysqlReader {
       const handler = new MysqlChangeHandler({
         node: node.name,
         tables,
-        publisher: linked ? new TwoWayFilter(activePublisher, linked, this.#log) : activePublisher,
+        publisher: (this.#filter = linked ? new TwoWayFilter(activePublisher, linked, this.#log) : undefined) ?? activePublisher,
         resumedFrom,
         gtids: start.gtids,
         readDefinitions,

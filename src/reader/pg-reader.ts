@@ -53,8 +53,13 @@ export class PgReader {
     this.#log = deps.logger.child({ component: 'pg-reader', node: deps.node.name });
   }
 
+  #filter: TwoWayFilter | undefined;
+
+  /** Publication counters, plus (with links into the node) applied changes left out and changes without a version. */
   get stats() {
-    return this.#publisher?.stats;
+    const published = this.#publisher?.stats;
+    if (!published) return undefined;
+    return this.#filter ? { ...published, appliedSkipped: this.#filter.appliedSkipped, unversioned: this.#filter.unversioned } : { ...published };
   }
 
   async run(): Promise<void> {
@@ -108,6 +113,7 @@ export class PgReader {
       this.#publisher = publisher;
       const relations = new RelationTables(catalogClient, this.#deps.typeResolver(catalogClient), this.#deps.parseText, { node: node.name, database: source.database });
       const filter = linked ? new TwoWayFilter(publisher, linked, this.#log) : undefined;
+      this.#filter = filter;
       const handle = this.#messageHandler(relations, new ChangeAssembler(node.name), filter ?? publisher, filter);
       this.#startHeartbeat(catalogClient, reader.heartbeatIntervalMs);
       await Promise.race([

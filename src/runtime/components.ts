@@ -7,6 +7,7 @@ import { MysqlTargetWriter } from '../applier/mysql-target-writer.js';
 import { PgTargetWriter } from '../applier/pg-target-writer.js';
 import type { TargetWriter } from '../applier/target-writer.js';
 import { readerLinks } from '../twoway/reader-setup.js';
+import type { StatusBoard } from './status-board.js';
 import { ErrorCodes, TandemError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { REPLICATION_SESSION_OPTIONS } from '../postgres/session-settings.js';
@@ -44,12 +45,14 @@ export function createMysqlReader(node: NodeConfig, config: TandemConfig, logger
 }
 
 /** One supervised component per node whose reader is to run. */
-export function readerComponents(config: TandemConfig, logger: Logger, only?: string[]): Array<() => Component> {
+export function readerComponents(config: TandemConfig, logger: Logger, only?: string[], board?: StatusBoard): Array<() => Component> {
   const nodes = config.nodes.filter((n) => !only || only.includes(n.name));
   return nodes.map((node) => {
     return () => {
       const reader = node.engine === 'mysql' ? createMysqlReader(node, config, logger) : createPgReader(node, config, logger);
-      return { name: `reader.${node.name}`, run: () => reader.run(), stop: () => reader.stop() };
+      const name = `reader.${node.name}`;
+      board?.register(name, () => reader.stats && { ...reader.stats });
+      return { name, run: () => reader.run(), stop: () => reader.stop() };
     };
   });
 }
@@ -73,10 +76,12 @@ export function linkSelector(link: Pick<LinkConfig, 'from' | 'to'>): string {
 }
 
 /** One supervised component per link whose applier is to run (`only`: node names and link:from->to selectors). */
-export function applierComponents(config: TandemConfig, logger: Logger, only?: string[]): Array<() => Component> {
+export function applierComponents(config: TandemConfig, logger: Logger, only?: string[], board?: StatusBoard): Array<() => Component> {
   const links = config.links.filter((l) => !only || only.includes(linkSelector(l)));
   return links.map((link) => () => {
     const applier = createApplier(link, config, logger);
-    return { name: `applier.${linkName(link)}`, run: () => applier.run(), stop: () => applier.stop() };
+    const name = `applier.${linkName(link)}`;
+    board?.register(name, () => ({ ...applier.stats }));
+    return { name, run: () => applier.run(), stop: () => applier.stop() };
   });
 }
