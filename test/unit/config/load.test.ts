@@ -71,8 +71,8 @@ describe('config', () => {
 describe('tandem.example.yaml', () => {
   it('is a valid config', async () => {
     const { loadConfigFile } = await import('../../../src/config/load.js');
-    const config = await loadConfigFile(new URL('../../../tandem.example.yaml', import.meta.url).pathname, { SHOP_PG_PASSWORD: 'x', INVENTORY_MYSQL_PASSWORD: 'y' });
-    expect(config.nodes.map((n) => n.name)).toEqual(['shop', 'inventory']);
-    expect(config.links.map((l) => `${l.from}->${l.to}`)).toEqual(['shop->inventory', 'inventory->shop']);
+    const config = await loadConfigFile(new URL('../../../tandem.example.yaml', import.meta.url).pathname, { SHOP_PG_PASSWORD: 'x', INVENTORY_MYSQL_PASSWORD: 'y', STANDBY_PG_PASSWORD: 'z' });
+    expect(config.nodes.map((n) => n.name)).toEqual(['shop', 'inventory', 'standby']);
+    expect(config.links.map((l) => `${l.from}->${l.to} ${l.mode}`)).toEqual(['shop->inventory two-way', 'inventory->shop two-way', 'shop->standby one-way']);
   });
 });
