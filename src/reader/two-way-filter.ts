@@ -36,6 +36,8 @@ export class TwoWayFilter implements EventSink {
   readonly #progress: Set<string>;
   /** The open transaction's first origin when an applier wrote it. */
   #applied: string | undefined;
+  /** The open transaction is an applier's and goes nowhere: everything in it is left out. */
+  #dropping = false;
   /** Versions read from shadow rows in the open transaction, by data table + key, not yet taken. */
   readonly #pending = new Map<string, ChangeVersion>();
   #unversionedWarned = new Set<string>();
@@ -57,6 +59,7 @@ export class TwoWayFilter implements EventSink {
 
   beginSourceTransaction(): Promise<void> {
     this.#applied = undefined;
+    this.#dropping = false;
     this.#pending.clear();
     return this.#next.beginSourceTransaction();
   }
@@ -64,6 +67,8 @@ export class TwoWayFilter implements EventSink {
   /** The open transaction was written by an applier, with changes first made on `origin`. */
   markApplied(origin: string): void {
     this.#applied = origin;
+    this.#dropping = origin === '' || !this.#setup.relays(origin);
+    if (this.#dropping) this.#pending.clear();
   }
 
   async publish(event: ChangeEvent): Promise<void> {
@@ -72,18 +77,16 @@ export class TwoWayFilter implements EventSink {
       if (event.after) this.markApplied(String(event.after.origin ?? ''));
       return;
     }
+    if (this.#dropping) {
+      if (!this.#shadowOf.has(table)) this.appliedSkipped++;
+      return;
+    }
     const shadow = this.#shadowOf.get(table);
     if (shadow) {
       if (event.after) this.#pending.set(rowId(shadow.data, shadow.keyColumns, event.after), versionOf(event.after));
       return;
     }
-    if (this.#applied !== undefined) {
-      if (this.#applied === '' || !this.#setup.relays(this.#applied)) {
-        this.appliedSkipped++;
-        return;
-      }
-      event.origin = this.#applied;
-    }
+    if (this.#applied !== undefined) event.origin = this.#applied; // relayed, with its first origin
     if (this.#versioned.has(table) && event.op !== 't') this.#attachVersion(table, event);
     await this.#next.publish(event);
   }
