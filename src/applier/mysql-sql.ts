@@ -89,3 +89,12 @@ export function myLockVersionsSql(shadow: TableName, key: readonly string[], row
     `FROM (${keys}) AS t JOIN ${myTable(shadow)} AS s ON ${join} FOR UPDATE`
   );
 }
+
+/** Locks the existing rows of `rows` keys, in key order. */
+export function myLockRowsSql(table: TableName, key: readonly string[], rows: number): string {
+  const first = `SELECT ${key.map((k, i) => `? AS k${i}`).join(', ')}`;
+  const rest = `SELECT ${key.map(() => '?').join(', ')}`;
+  const keys = [first, ...new Array<string>(rows - 1).fill(rest)].join(' UNION ALL ');
+  const join = key.map((k, i) => `t.${myIdent(k)} = u.k${i}`).join(' AND ');
+  return `SELECT 1 FROM ${myTable(table)} AS t JOIN (${keys}) AS u ON ${join} ORDER BY ${key.map((k) => `t.${myIdent(k)}`).join(', ')} FOR UPDATE`;
+}

@@ -14,7 +14,7 @@ import type { TargetColumn, TargetTable } from './target-table.js';
 import type { Param, ProgressKey, TargetWriter, TransactionMark } from './target-writer.js';
 import { MYSQL_APPLYING_VARIABLE } from '../twoway/shadow-table.js';
 import type { StoredVersion } from '../twoway/row-version.js';
-import { myLockVersionsSql, myVersionPlaceholdersSql } from './mysql-sql.js';
+import { myLockRowsSql, myLockVersionsSql, myVersionPlaceholdersSql } from './mysql-sql.js';
 import { ensureMysqlProgressColumns, PROGRESS_MARK_SQL } from './mysql-progress.js';
 
 /** Placeholders MySQL accepts in one prepared statement, and a bound on one statement's parameter bytes. */
@@ -159,6 +159,12 @@ export class MysqlTargetWriter implements TargetWriter {
 
   async setSourceCommit(): Promise<void> {
     // MySQL keeps no origin position with a transaction; the progress row marks it.
+  }
+
+  async lockRows(table: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<void> {
+    const names = keyColumns.map((c) => c.name);
+    const id = JSON.stringify([table.name.schema, table.name.table, ...names]);
+    await this.#multiRow(keys, names.length, (n) => this.#cached(`lr${n}${id}`, () => myLockRowsSql(table.name, names, n)));
   }
 
   async lockVersions(shadow: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<Array<StoredVersion | undefined>> {

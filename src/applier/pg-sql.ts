@@ -77,3 +77,9 @@ export function pgLockVersionsSql(shadow: TableName, keyColumns: readonly Target
     `FROM unnest(${arrays}) WITH ORDINALITY AS u(${aliases}, ord) JOIN ${pgTable(shadow)} s ON ${join} FOR UPDATE OF s`
   );
 }
+
+/** Locks the existing rows of the given keys, in key order (the order local UPDATE/DELETE statements lock them in). */
+export function pgLockRowsSql(table: TableName, keyColumns: readonly TargetColumn[]): string {
+  const cols = keyColumns.map((c) => pgIdent(c.name)).join(', ');
+  return `SELECT 1 FROM ${pgTable(table)} WHERE (${cols}) IN (${unnestSource(keyColumns)}) ORDER BY ${cols} FOR UPDATE`;
+}

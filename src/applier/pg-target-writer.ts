@@ -13,7 +13,7 @@ import type { Param, ProgressKey, TargetWriter, TransactionMark } from './target
 import { PgOriginSession } from './pg-origin-session.js';
 import { PG_APPLYING_SETTING } from '../twoway/shadow-table.js';
 import type { StoredVersion } from '../twoway/row-version.js';
-import { pgLockVersionsSql, pgVersionPlaceholdersSql } from './pg-sql.js';
+import { pgLockRowsSql, pgLockVersionsSql, pgVersionPlaceholdersSql } from './pg-sql.js';
 
 /** Rows per statement, and a rough bound on the text bytes of one statement's parameters. */
 const MAX_ROWS = 10_000;
@@ -142,6 +142,11 @@ export class PgTargetWriter implements TargetWriter {
 
   async setSourceCommit(lsn: string | null, commitMicros: bigint): Promise<void> {
     await this.#run("SELECT pg_replication_origin_xact_setup($1::pg_lsn, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')", [lsn ?? '0/0', commitMicros.toString()]);
+  }
+
+  async lockRows(table: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<void> {
+    const sql = this.#cached(JSON.stringify(['lr', table.name.schema, table.name.table, ...keyColumns.map((c) => c.name)]), () => pgLockRowsSql(table.name, keyColumns));
+    await this.#columnar(sql, keyColumns.length, keys);
   }
 
   async lockVersions(shadow: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<Array<StoredVersion | undefined>> {

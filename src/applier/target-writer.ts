@@ -64,6 +64,8 @@ export interface TargetWriter {
   begin(mark: TransactionMark): Promise<void>;
   /** Before commit: the source commit the transaction reaches (PostgreSQL records it as the transaction's origin LSN and commit time). */
   setSourceCommit(lsn: string | null, commitMicros: bigint): Promise<void>;
+  /** Within a transaction: locks the existing rows of the given keys, in key order (before lockVersions). */
+  lockRows(table: TargetTable, keyColumns: readonly TargetColumn[], keys: readonly Param[][]): Promise<void>;
   /**
    * Within a transaction: makes sure every key has a shadow row (a placeholder version 0 where none),
    * locks them all, and returns each key's version (undefined: none known), in `keys` order. Local

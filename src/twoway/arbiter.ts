@@ -43,8 +43,8 @@ export interface ArbiterDeps {
 const VERSION_ORDER = [VERSION_COLUMNS.ts, VERSION_COLUMNS.rank, VERSION_COLUMNS.node, VERSION_COLUMNS.deleted, VERSION_COLUMNS.prevTs, VERSION_COLUMNS.prevRank];
 
 /**
- * Last-writer-wins on a two-way link, inside the target transaction: locks the shadow rows of a batch's
- * keys (local writers' triggers then wait for this transaction, and this one waited for theirs), drops
+ * Last-writer-wins on a two-way link, inside the target transaction: locks the rows and then the shadow
+ * rows of a batch's keys (local writers then wait for this transaction, and this one waited for theirs), drops
  * the rows whose incoming version is not newer, records conflicts, and writes the winners' versions to
  * the shadow before their rows are written.
  */
@@ -67,7 +67,11 @@ export class VersionArbiter {
     if (!shadow || rows.size === 0) return;
     const { writer, stats } = this.#d;
     const entries = [...rows];
-    const stored = await writer.lockVersions(shadow, binding.keyColumns, entries.map(([, r]) => r.key));
+    const keys = entries.map(([, r]) => r.key);
+    // Rows first, then their shadow rows: the order a local UPDATE or DELETE takes them in (it locks the
+    // row, then its BEFORE trigger the shadow row), so the two queue instead of deadlocking.
+    await writer.lockRows(binding.target, binding.keyColumns, keys);
+    const stored = await writer.lockVersions(shadow, binding.keyColumns, keys);
     const columns = this.#shadowColumns(binding, shadow);
     this.#checkAge(entries.map(([, r]) => r.last));
     const winners: Param[][] = [];
