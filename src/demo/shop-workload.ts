@@ -1,59 +1,114 @@
 import type pg from 'pg';
+import { CATALOG, CUSTOMERS, orderLines, orderTotal, pick } from './catalog.js';
 
-const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia'];
-const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman'];
-const PRODUCTS = ['keyboard', 'monitor', 'lamp', 'chair', 'notebook', 'headphones', 'café crème ☕', 'cable'];
-
-export interface WorkloadCounts {
-  statements: number;
-  changes: number;
+/** What one side of the demo wrote. */
+export interface SideCounts {
+  /** Transactions that changed at least one row. */
+  transactions: number;
+  /** Rows inserted, updated or deleted. */
+  rows: number;
+  /** Transactions run again after a deadlock or lock timeout. */
+  retries: number;
 }
 
-/** One step of shop traffic: mostly new orders, some payments and shipments, the odd cancellation. */
-export async function shopStep(client: pg.Client, random: () => number, counts: WorkloadCounts): Promise<string> {
-  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
-  const roll = random();
-  if (roll < 0.15) {
-    const name = `${pick(FIRST)} ${pick(LAST)}`;
-    await client.query('INSERT INTO shop.customers (name, email) VALUES ($1, $2)', [name, `${name.replace(' ', '.').toLowerCase()}.${Math.floor(random() * 1e9)}@example.com`]);
-    counts.changes += 1;
-    counts.statements += 1;
-    return `new customer ${name}`;
+export function newSideCounts(): SideCounts {
+  return { transactions: 0, rows: 0, retries: 0 };
+}
+
+const RETRIES = 8;
+
+/** Deadlocks and serialization failures (40xxx), lock timeouts (55P03): run the transaction again. */
+function retryable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('40') || code === '55P03');
+}
+
+/**
+ * The shop's traffic in PostgreSQL, over one connection: orders (which take stock), payments, price
+ * changes, cancellations and the odd purge of a cancelled order.
+ */
+export class ShopWriter {
+  constructor(
+    private readonly client: pg.Client,
+    private readonly random: () => number,
+    readonly counts: SideCounts,
+  ) {}
+
+  /** Runs `work` (returning the rows it changed) as one transaction, again after a deadlock. */
+  async tx(work: (client: pg.Client) => Promise<number>): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      await this.client.query('BEGIN');
+      try {
+        const rows = await work(this.client);
+        await this.client.query('COMMIT');
+        this.counts.rows += rows;
+        if (rows > 0) this.counts.transactions++;
+        return rows;
+      } catch (error) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        if (!retryable(error) || attempt >= RETRIES) throw error;
+        this.counts.retries++;
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+      }
+    }
   }
-  if (roll < 0.65) {
-    const customer = await client.query<{ id: string }>('SELECT id FROM shop.customers ORDER BY random() LIMIT 1');
-    if (!customer.rows[0]) return shopStep(client, () => 0, counts);
-    const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ sku: pick(PRODUCTS), qty: 1 + Math.floor(random() * 4) }));
-    const total = (5 + random() * 500).toFixed(2);
-    await client.query('INSERT INTO shop.orders (customer_id, total, items) VALUES ($1, $2, $3)', [customer.rows[0].id, total, JSON.stringify(items)]);
-    counts.changes += 1;
-    counts.statements += 1;
-    return `order of ${items.length} item(s), total ${total}`;
+
+  /** One step of shop traffic; returns what it did, in words. */
+  async step(): Promise<string> {
+    const roll = this.random();
+    if (roll < 0.45) return this.placeOrder();
+    if (roll < 0.75) {
+      const paid = await this.tx(
+        async (c) =>
+          (await c.query(`UPDATE shop.orders SET status = 'paid', updated_at = clock_timestamp() WHERE id = (SELECT id FROM shop.orders WHERE status = 'new' ORDER BY id LIMIT 1)`))
+            .rowCount ?? 0,
+      );
+      return paid ? 'an order paid' : this.placeOrder();
+    }
+    if (roll < 0.88) {
+      const product = pick(this.random, CATALOG);
+      const factor = 0.9 + this.random() * 0.2;
+      await this.tx(async (c) => (await c.query('UPDATE shop.products SET price = round(price * $2, 2), updated_at = clock_timestamp() WHERE sku = $1', [product.sku, factor])).rowCount ?? 0);
+      return `price of ${product.sku} changed`;
+    }
+    if (roll < 0.96) {
+      const rows = await this.tx(
+        async (c) =>
+          (await c.query(`UPDATE shop.orders SET status = 'cancelled', updated_at = clock_timestamp() WHERE id = (SELECT id FROM shop.orders WHERE status IN ('new', 'paid') ORDER BY random() LIMIT 1)`))
+            .rowCount ?? 0,
+      );
+      return rows ? 'an order cancelled' : 'nothing to cancel';
+    }
+    const rows = await this.tx(async (c) => (await c.query(`DELETE FROM shop.orders WHERE id = (SELECT id FROM shop.orders WHERE status = 'cancelled' ORDER BY id LIMIT 1)`)).rowCount ?? 0);
+    return rows ? 'a cancelled order purged (deleted)' : 'nothing to purge';
   }
-  if (roll < 0.95) {
-    const next = roll < 0.8 ? ['new', 'paid'] : ['paid', 'shipped'];
-    const result = await client.query(
-      `UPDATE shop.orders SET status = $2 WHERE id = (SELECT id FROM shop.orders WHERE status = $1 ORDER BY id LIMIT 1)`,
-      next,
+
+  /** A new order: the order row, and its lines taken from stock (in SKU order), in one transaction. */
+  async placeOrder(): Promise<string> {
+    const lines = orderLines(this.random);
+    const customer = 1 + Math.floor(this.random() * CUSTOMERS);
+    await this.tx(async (c) => {
+      await c.query('INSERT INTO shop.orders (customer_id, total, items) VALUES ($1, $2, $3)', [customer, orderTotal(lines), JSON.stringify(lines)]);
+      let rows = 1;
+      for (const l of lines) rows += (await c.query('UPDATE shop.products SET stock = stock - $2, updated_at = clock_timestamp() WHERE sku = $1', [l.sku, l.qty])).rowCount ?? 0;
+      return rows;
+    });
+    return `order of ${lines.map((l) => `${l.qty}× ${l.sku}`).join(', ')}`;
+  }
+
+  async setPrice(sku: string, price: string): Promise<void> {
+    await this.tx(async (c) => (await c.query('UPDATE shop.products SET price = $2, updated_at = clock_timestamp() WHERE sku = $1', [sku, price])).rowCount ?? 0);
+  }
+
+  async cancelOrder(id: number): Promise<void> {
+    await this.tx(async (c) => (await c.query(`UPDATE shop.orders SET status = 'cancelled', updated_at = clock_timestamp() WHERE id = $1`, [id])).rowCount ?? 0);
+  }
+
+  /** A paid order the inventory has surely seen by now (paid 300 ms ago or earlier; the link's lag is far less), for a clash; undefined: none. */
+  async settledPaidOrder(): Promise<number | undefined> {
+    const result = await this.client.query<{ id: string }>(
+      `SELECT id FROM shop.orders WHERE status = 'paid' AND updated_at < clock_timestamp() - interval '300 milliseconds' ORDER BY id DESC LIMIT 1`,
     );
-    counts.changes += result.rowCount ?? 0;
-    counts.statements += 1;
-    return `an order ${next[0]} → ${next[1]}`;
+    return result.rows[0] ? Number(result.rows[0].id) : undefined;
   }
-  const result = await client.query(`DELETE FROM shop.orders WHERE id = (SELECT id FROM shop.orders WHERE status = 'new' ORDER BY random() LIMIT 1)`);
-  counts.changes += result.rowCount ?? 0;
-  counts.statements += 1;
-  return 'an order cancelled (deleted)';
-}
-
-/** A small deterministic PRNG (mulberry32), so a demo run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
