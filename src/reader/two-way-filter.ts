@@ -101,7 +101,10 @@ export class TwoWayFilter implements EventSink {
     const id = rowId(table, event.table.key, image);
     const version = this.#pending.get(id);
     if (version) {
-      this.#pending.delete(id);
+      // A local change has its own shadow change before it. An applier's transaction (relayed here) wrote
+      // one shadow change per key for all the key's changes in its batch (a delete and a re-insert):
+      // keep it for the next change of the key.
+      if (this.#applied === undefined) this.#pending.delete(id);
       event.version = version;
       return;
     }

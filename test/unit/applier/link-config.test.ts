@@ -26,7 +26,7 @@ function problems(links: unknown[], extra: Record<string, unknown> = {}): string
 describe('links in the config', () => {
   it('takes a link with defaults', () => {
     const parsed = validateConfig(config([{ from: 'shop', to: 'erp' }]));
-    expect(parsed.links[0]).toEqual({ from: 'shop', to: 'erp', ordering: 'transaction', onError: 'stop', batchMaxRows: 5000, batchMaxDelayMs: 200 });
+    expect(parsed.links[0]).toEqual({ from: 'shop', to: 'erp', mode: 'one-way', ordering: 'transaction', onError: 'stop', batchMaxRows: 5000, batchMaxDelayMs: 200 });
     expect(validateConfig(config([])).links).toEqual([]);
   });
 
