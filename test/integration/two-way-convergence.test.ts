@@ -1,28 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommittedTopicReader } from '../../src/kafka/committed-topic-reader.js';
-import { kafkaConnection } from '../../src/kafka/client-options.js';
-import { topicNames } from '../../src/kafka/topic-names.js';
-import type { ConflictRecord } from '../../src/twoway/conflict-log.js';
 import { compareVersions } from '../../src/twoway/row-version.js';
-import { expectedWinners, HOT, hotDdl, hotRows, unexpected, writeHotKeys, type RecordedWrite } from './helpers/lww-workload.js';
+import { chaosRun, readConflicts, verifyLink } from './helpers/chaos-run.js';
+import { expectedWinners, HOT, hotDdl, hotRows, unexpected } from './helpers/lww-workload.js';
 import { startSkewedMariadb, type SkewedMariadb } from './helpers/skewed-mariadb.js';
 import { KilledComponents } from './helpers/killed-components.js';
-import { PROJECT_ROOT } from './helpers/tandem-process.js';
 import { ph, TopologyFixture, waitForMarkers } from './helpers/topology-fixture.js';
 
 const WRITE_SECONDS = 24;
 
-async function readConflicts(fx: TopologyFixture): Promise<ConflictRecord[]> {
-  const reader = new CommittedTopicReader(kafkaConnection(fx.config.kafka), topicNames(fx.prefix).conflicts);
-  const out: ConflictRecord[] = [];
-  try {
-    for await (const record of reader.readAll()) out.push(JSON.parse(record.value!.toString()) as ConflictRecord);
-  } finally {
-    await reader.close();
-  }
-  return out;
-}
 
 describe('two-way convergence: PostgreSQL and a MariaDB whose clock is 2 s off, with kills', () => {
   let mariadb: SkewedMariadb;
@@ -52,51 +37,24 @@ describe('two-way convergence: PostgreSQL and a MariaDB whose clock is 2 s off, 
   it('converges to the last writer on every hot key, with nothing applied back to its origin', async () => {
     const [A, B] = [fx.nodeName('a'), fx.nodeName('b')];
     const components = new KilledComponents(fx, [[A], [B], [`link:${A}->${B}`], [`link:${B}->${A}`]]);
-    let rand = 0.42;
-    const next = () => ((rand = (rand * 9301 + 49297) % 233280), rand / 233280);
-    // The pipeline is up (shadow tables and triggers installed by the readers) once markers cross both ways.
-    await fx.waitForReaders(60_000, () => components.failure());
-    await waitForMarkers(fx, HOT, 'id', new Map([['a', -101], ['b', -102]]), 60_000).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; ${components.failure() ?? 'all components running'}\n${components.tails()}`);
+    const writes = await chaosRun(fx, components, {
+      seconds: WRITE_SECONDS,
+      keys: 12,
+      pauseMs: 20,
+      writers: [
+        { node: 'a', keyBase: 0, versioned: true },
+        { node: 'b', keyBase: 0, versioned: true },
+      ],
+      skewed: mariadb,
     });
-    const stopAt = Date.now() + WRITE_SECONDS * 1000;
-    const until = () => Date.now() > stopAt;
-    let writes: RecordedWrite[] = [];
-    try {
-      const writers = Promise.all([
-        writeHotKeys(fx, 'a', { keys: 12, seed: 11, pauseMs: 20, until }),
-        writeHotKeys(fx, 'b', { keys: 12, seed: 22, pauseMs: 20, until }),
-      ]);
-      const chaos = (async () => {
-        let skewFlipped = false;
-        while (!until()) {
-          await new Promise((resolve) => setTimeout(resolve, 1500 + next() * 1500));
-          if (until()) break;
-          const failed = components.failure();
-          if (failed) throw new Error(failed);
-          if (!skewFlipped && Date.now() > stopAt - (WRITE_SECONDS * 1000) / 2) {
-            await mariadb.setSkew(-2);
-            skewFlipped = true;
-          }
-          await components.killOne(next);
-        }
-      })();
-      const [written] = await Promise.all([writers, chaos]);
-      writes = written.flat();
-      await waitForMarkers(fx, HOT, 'id', new Map([['a', -1], ['b', -2]]), 180_000).catch((error: unknown) => {
-        throw new Error(`${(error as Error).message}; ${components.failure() ?? 'all components running'}`);
-      });
-    } finally {
-      await components.stopAll();
-    }
     expect(components.kills).toBeGreaterThanOrEqual(5);
     const byNode = (n: string) => writes.filter((w) => w.node === n).length;
     expect(byNode('a')).toBeGreaterThan(200);
     expect(byNode('b')).toBeGreaterThan(200);
 
     // tandem verify: no difference between the two nodes.
-    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', '-c', fx.configFile, '--link', `${A}->${B}`], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(verify.stdout + verify.stderr).toMatch(/equal/);
+    const verify = verifyLink(fx, 'a', 'b');
+    expect(verify.output).toMatch(/equal/);
     expect(verify.status).toBe(0);
 
     // Every key holds what last-writer-wins predicts from the writes' own versions.

@@ -1,65 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedWinners, HOT, hotDdl, hotRows, unexpected, writeHotKeys, type RecordedWrite } from './helpers/lww-workload.js';
+import { chaosRun, verifyLink } from './helpers/chaos-run.js';
+import { expectedWinners, HOT, hotDdl, hotRows, unexpected } from './helpers/lww-workload.js';
 import { KilledComponents } from './helpers/killed-components.js';
-import { startSkewedMariadb, type SkewedMariadb } from './helpers/skewed-mariadb.js';
-import { PROJECT_ROOT } from './helpers/tandem-process.js';
-import { TopologyFixture, waitForMarkers, type TopologyLink } from './helpers/topology-fixture.js';
+import { startSkewedMariadb } from './helpers/skewed-mariadb.js';
+import { TopologyFixture, type TopologyLink } from './helpers/topology-fixture.js';
 
 const WRITE_SECONDS = 16;
-
-function verifyLink(fx: TopologyFixture, from: string, to: string): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', '-c', fx.configFile, '--link', `${fx.nodeName(from)}->${fx.nodeName(to)}`], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
-  return { status: run.status, output: run.stdout + run.stderr };
-}
-
-/** Writes on the given nodes for WRITE_SECONDS while one node's Tandem process is killed now and then; then drains. */
-async function chaosRun(
-  fx: TopologyFixture,
-  components: KilledComponents,
-  writers: Array<{ node: string; keyBase: number; versioned: boolean }>,
-  mariadb: SkewedMariadb,
-  reaches: (from: string, at: string) => boolean = () => true,
-): Promise<RecordedWrite[]> {
-  let rand = 0.17;
-  const next = () => ((rand = (rand * 9301 + 49297) % 233280), rand / 233280);
-  const markers = new Map(fx.nodes.map((n, i) => [n.name, -100 - i]));
-  try {
-    await fx.waitForReaders(60_000, () => components.failure());
-    await waitForMarkers(fx, HOT, 'id', markers, 60_000, reaches);
-    const stopAt = Date.now() + WRITE_SECONDS * 1000;
-    const until = () => Date.now() > stopAt;
-    const writing = Promise.all(
-      writers.map((w, i) =>
-        writeHotKeys(fx, w.node, { keys: 10, keyBase: w.keyBase, versioned: w.versioned, seed: 100 + i, pauseMs: 25, until }),
-      ),
-    );
-    const chaos = (async () => {
-      let flipped = false;
-      while (!until()) {
-        await new Promise((resolve) => setTimeout(resolve, 1500 + next() * 1500));
-        if (until()) break;
-        const failed = components.failure();
-        if (failed) throw new Error(failed);
-        if (!flipped && Date.now() > stopAt - (WRITE_SECONDS * 1000) / 2) {
-          await mariadb.setSkew(-2);
-          flipped = true;
-        }
-        await components.killOne(next);
-      }
-    })();
-    const [writes] = await Promise.all([writing, chaos]);
-    await waitForMarkers(fx, HOT, 'id', new Map(fx.nodes.map((n, i) => [n.name, -200 - i])), 180_000, reaches).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; ${components.failure() ?? 'all components running'}\n${components.tails()}`);
-    });
-    return writes.flat();
-  } finally {
-    await components.stopAll();
-  }
-}
 
 /** Every topic holds only its own node's changes (and the ones it relays), each exactly once. */
 async function originsOf(fx: TopologyFixture, node: string): Promise<Map<string, number>> {
@@ -96,12 +42,7 @@ describe('three nodes', () => {
     // One Tandem process per node: its reader and the appliers writing into it.
     const groups = ['a', 'b', 'c'].map((x) => [n(x), ...links.filter((l) => l.to === x).map((l) => `link:${n(l.from)}->${n(x)}`)]);
     const components = new KilledComponents(fx, groups);
-    const writes = await chaosRun(
-      fx,
-      components,
-      ['a', 'b', 'c'].map((node) => ({ node, keyBase: 0, versioned: true })),
-      mariadb,
-    );
+    const writes = await chaosRun(fx, components, { seconds: WRITE_SECONDS, keys: 10, pauseMs: 25, writers: ['a', 'b', 'c'].map((node) => ({ node, keyBase: 0, versioned: true })), skewed: mariadb });
     expect(components.kills).toBeGreaterThanOrEqual(3);
     for (const [x, y] of pairs) {
       const v = verifyLink(fx, x, y);
@@ -135,16 +76,17 @@ describe('three nodes', () => {
     const components = new KilledComponents(fx, [[n('a')], [n('b'), `link:${n('a')}->${n('b')}`], [n('c'), `link:${n('b')}->${n('c')}`]]);
     // a and b write different keys (one-way links resolve no conflicts): a 1..10, b 101..110.
     const reaches = (from: string, at: string) => from === 'a' || (from === 'b' && at === 'c');
-    const writes = await chaosRun(
-      fx,
-      components,
-      [
+    const writes = await chaosRun(fx, components, {
+      seconds: WRITE_SECONDS,
+      keys: 10,
+      pauseMs: 25,
+      writers: [
         { node: 'a', keyBase: 0, versioned: false },
         { node: 'b', keyBase: 100, versioned: false },
       ],
-      mariadb,
+      skewed: mariadb,
       reaches,
-    );
+    });
     expect(components.kills).toBeGreaterThanOrEqual(3);
     // c's own markers go nowhere (c feeds no node): take them out before comparing b and c.
     await fx.endpoint('c').query(`DELETE FROM ${HOT} WHERE id IN (-102, -202)`);

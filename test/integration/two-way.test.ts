@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CommittedTopicReader } from '../../src/kafka/committed-topic-reader.js';
-import { kafkaConnection } from '../../src/kafka/client-options.js';
-import { topicNames } from '../../src/kafka/topic-names.js';
-import type { ConflictRecord } from '../../src/twoway/conflict-log.js';
 import type { EngineName } from './helpers/applier-fixture.js';
+import { readConflicts } from './helpers/chaos-run.js';
 import { ph, TopologyFixture, waitForMarkers } from './helpers/topology-fixture.js';
 
 const TABLE = 'items';
@@ -19,16 +16,6 @@ async function rows(fx: TopologyFixture, node: string): Promise<string[]> {
   return (await e.query(`SELECT id, name, qty FROM ${TABLE} ORDER BY id`)).map((r) => `${r.id}|${r.name}|${r.qty}`);
 }
 
-async function conflicts(fx: TopologyFixture): Promise<ConflictRecord[]> {
-  const reader = new CommittedTopicReader(kafkaConnection(fx.config.kafka), topicNames(fx.prefix).conflicts);
-  const out: ConflictRecord[] = [];
-  try {
-    for await (const record of reader.readAll()) out.push(JSON.parse(record.value!.toString()) as ConflictRecord);
-  } finally {
-    await reader.close();
-  }
-  return out;
-}
 
 describe.each([
   ['postgres', 'mysql'],
@@ -90,7 +77,7 @@ describe.each([
       expect(events.every((e) => e.version !== undefined && e.version.rank === (node === 'a' ? 1 : 2) && e.version.ts > 0n)).toBe(true);
     }
     for (const applier of fx.appliers.values()) expect(applier.stats.loopsSkipped).toBe(0);
-    expect(await conflicts(fx)).toEqual([]);
+    expect(await readConflicts(fx)).toEqual([]);
     await fx.stopAll();
   });
 
@@ -122,7 +109,7 @@ describe.each([
     expect(onA).toEqual(await rows(fx, 'b'));
     expect(onA.filter((r) => !r.startsWith('-'))).toEqual(['1|b-late|0', '2|a-late|0', '3|b-tie|0']);
 
-    const found = await conflicts(fx);
+    const found = await readConflicts(fx);
     expect(found.length).toBe(6);
     const tie = found.filter((c) => c.key.includes('3'));
     expect(tie.map((c) => [c.resolvedOn, c.winner]).sort()).toEqual([
@@ -158,7 +145,7 @@ describe.each([
     const onA = (await rows(fx, 'a')).filter((r) => !r.startsWith('-'));
     expect(onA).toEqual((await rows(fx, 'b')).filter((r) => !r.startsWith('-')));
     expect(onA).toEqual(['7|b-insert|2', '8|b-after-delete|0']);
-    const kinds = (await conflicts(fx)).map((c) => `${c.resolvedOn === fx.nodeName('a') ? 'a' : 'b'}:${c.kind}:${c.winner}`).sort();
+    const kinds = (await readConflicts(fx)).map((c) => `${c.resolvedOn === fx.nodeName('a') ? 'a' : 'b'}:${c.kind}:${c.winner}`).sort();
     // Seen from each side: 5 deleted on both (a later), 6 updated on b then deleted on a, 7 inserted on both (b
     // later), 8 deleted on a then updated on b. The later write wins on both sides.
     expect(kinds).toEqual(
