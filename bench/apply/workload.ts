@@ -46,6 +46,11 @@ export async function bulkInsert(db: BenchDatabase, from: number, to: number, pe
  */
 export async function loadCeiling(db: BenchDatabase, rows: number): Promise<number> {
   await db.query(tableDdl(db.engine).replace('bench_rows', 'bench_ceiling'));
+  return loadRows(db, 'bench_ceiling', rows);
+}
+
+/** Rows [0, rows) into `table` (which exists): 500 rows per INSERT, a commit every 5,000 rows, one connection. Returns seconds. */
+export async function loadRows(db: BenchDatabase, table: string, rows: number): Promise<number> {
   const started = performance.now();
   for (let start = 0; start < rows; start += 5_000) {
     await db.query(db.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION');
@@ -53,7 +58,7 @@ export async function loadCeiling(db: BenchDatabase, rows: number): Promise<numb
       const n = Math.min(500, rows - s, start + 5_000 - s);
       const params: unknown[] = [];
       for (let i = s; i < s + n; i++) params.push(...row(i, db.engine));
-      await db.query(insertSql(db.engine, 'bench_ceiling', n), params);
+      await db.query(insertSql(db.engine, table, n), params);
     }
     await db.query('COMMIT');
   }
