@@ -25,7 +25,11 @@ export interface TwoWayReading {
  *   out, or relayed with their first origin when another node needs them (a chain);
  * - shadow-table rows are not published: the version each carries is attached to the change of its data
  *   row, which follows it in the same transaction (the triggers are BEFORE triggers);
- * - progress-table rows are not published.
+ * - progress-table rows are not published;
+ * - a local transaction that stamped a version but logged no change of that row (an UPDATE that changed
+ *   nothing on MySQL, INSERT IGNORE of an existing key, PostgreSQL ON CONFLICT DO NOTHING) is counted
+ *   and warned about: the node's version is then ahead of what it published (docs/ARCHITECTURE.md,
+ *   "Known gap").
  */
 export class TwoWayFilter implements EventSink {
   readonly #next: EventSink;
@@ -39,12 +43,15 @@ export class TwoWayFilter implements EventSink {
   /** The open transaction is an applier's and goes nowhere: everything in it is left out. */
   #dropping = false;
   /** Versions read from shadow rows in the open transaction, by data table + key, not yet taken. */
-  readonly #pending = new Map<string, ChangeVersion>();
+  readonly #pending = new Map<string, { table: string; version: ChangeVersion }>();
   #unversionedWarned = new Set<string>();
   /** Changes of versioned tables that came without a version (written while a trigger was missing). */
   unversioned = 0;
   /** Changes left out because an applier wrote them. */
   appliedSkipped = 0;
+  /** Versions local transactions stamped without a logged change of their row (see the class comment). */
+  versionsWithoutChange = 0;
+  #withoutChangeWarned = new Set<string>();
 
   constructor(next: EventSink, setup: TwoWayReading, log: Logger) {
     this.#next = next;
@@ -83,7 +90,7 @@ export class TwoWayFilter implements EventSink {
     }
     const shadow = this.#shadowOf.get(table);
     if (shadow) {
-      if (event.after) this.#pending.set(rowId(shadow.data, shadow.keyColumns, event.after), versionOf(event.after));
+      if (event.after) this.#pending.set(rowId(shadow.data, shadow.keyColumns, event.after), { table: shadow.data, version: versionOf(event.after) });
       return;
     }
     if (this.#applied !== undefined) event.origin = this.#applied; // relayed, with its first origin
@@ -92,6 +99,7 @@ export class TwoWayFilter implements EventSink {
   }
 
   endSourceTransaction(position: SourcePosition): Promise<void> {
+    if (this.#applied === undefined && this.#pending.size > 0) this.#countVersionsWithoutChange();
     this.#pending.clear();
     return this.#next.endSourceTransaction(position);
   }
@@ -99,7 +107,12 @@ export class TwoWayFilter implements EventSink {
   #attachVersion(table: string, event: ChangeEvent): void {
     const image = (event.op === 'd' ? event.before : event.after) ?? {};
     const id = rowId(table, event.table.key, image);
-    const version = this.#pending.get(id);
+    // A key change: the trigger tombstoned the old key too; that shadow change belongs to this change.
+    if (event.op === 'u' && event.before && this.#applied === undefined) {
+      const oldId = rowId(table, event.table.key, event.before);
+      if (oldId !== id) this.#pending.delete(oldId);
+    }
+    const version = this.#pending.get(id)?.version;
     if (version) {
       // A local change has its own shadow change before it. An applier's transaction (relayed here) wrote
       // one shadow change per key for all the key's changes in its batch (a delete and a re-insert):
@@ -114,6 +127,19 @@ export class TwoWayFilter implements EventSink {
       this.#log.warn(
         { table: `${event.table.schema}.${event.table.table}` },
         'a change of a two-way table came without a version (its trigger was missing or disabled, e.g. session_replication_role = replica); it is published with its commit time as version',
+      );
+    }
+  }
+
+  #countVersionsWithoutChange(): void {
+    this.versionsWithoutChange += this.#pending.size;
+    for (const [id, { table: name, version }] of this.#pending) {
+      if (this.#withoutChangeWarned.has(name)) continue;
+      this.#withoutChangeWarned.add(name);
+      this.#log.warn(
+        { table: name, shadowKey: id, version: { ts: String(version.ts), rank: version.rank } },
+        'a local statement stamped a new version on a two-way row but logged no change of it (an UPDATE that changed nothing, INSERT IGNORE or ON CONFLICT DO NOTHING of an existing key); ' +
+          'if the other side changes this row concurrently the two may differ until the row is written again — run tandem verify; see docs/ARCHITECTURE.md "Known gap". Warned once per table; counted as versionsWithoutChange',
       );
     }
   }

@@ -81,6 +81,25 @@ describe.each([
     await fx.stopAll();
   });
 
+  it('counts the versions a statement stamped without logging a change of the row (the known gap), and nothing else', async () => {
+    const fx = await pair();
+    const b = fx.endpoint('b');
+    await fx.startAll();
+    for (let i = 1; i <= 4; i++) await b.query(`INSERT INTO ${TABLE} (id, name, qty) VALUES (${ph(b.engine, 1)}, 'start', 0)`, [i]);
+    await waitForMarkers(fx, TABLE, 'id', new Map([['a', -1], ['b', -2]]), 60_000);
+
+    await b.query(`UPDATE ${TABLE} SET qty = qty WHERE id = 1`); // MySQL logs no row change; PostgreSQL does
+    await b.query(b.engine === 'postgres' ? `INSERT INTO ${TABLE} (id, name, qty) VALUES (2, 'again', 0) ON CONFLICT DO NOTHING` : `INSERT IGNORE INTO ${TABLE} (id, name, qty) VALUES (2, 'again', 0)`);
+    await b.query(`UPDATE ${TABLE} SET id = 1003 WHERE id = 3`); // a key change: the old key's tombstone is part of it
+    await b.query(`UPDATE ${TABLE} SET name = 'changed' WHERE id = 4`);
+    await waitForMarkers(fx, TABLE, 'id', new Map([['a', -3], ['b', -4]]), 60_000);
+
+    expect(await rows(fx, 'a')).toEqual(await rows(fx, 'b'));
+    expect(fx.readers.get('b')!.readerStats!()).toMatchObject({ versionsWithoutChange: b.engine === 'mysql' ? 2 : 1, unversioned: 0 });
+    expect(fx.readers.get('a')!.readerStats!()).toMatchObject({ versionsWithoutChange: 0, unversioned: 0 });
+    await fx.stopAll();
+  });
+
   it('resolves a row changed on both sides at once by last writer, ties by rank, the same way on both', async () => {
     const fx = await pair();
     const a = fx.endpoint('a');

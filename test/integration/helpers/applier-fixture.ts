@@ -147,6 +147,8 @@ export interface InProcess {
   done: Promise<void>;
   stop: () => Promise<void>;
   failure: () => unknown;
+  /** A reader's counters (undefined for appliers, and before the reader publishes). */
+  readerStats?: () => Record<string, number> | undefined;
 }
 
 /**
@@ -183,14 +185,14 @@ export async function startReaderInProcess(config: TandemConfig, node: TandemCon
       if (Date.now() > deadline) throw new Error('the source slot did not become active');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
+    return { done, failure: () => failure, stop: async () => (await reader.stop(), await done), readerStats: () => reader.stats };
   }
   const reader = createMysqlReader(node, config, logger);
   const done = reader.run();
   done.catch((e: unknown) => (failure = e));
   await Promise.race([reader.streaming, done]);
   if (failure !== undefined) throw failure;
-  return { done, failure: () => failure, stop: async () => (await reader.stop(), await done) };
+  return { done, failure: () => failure, stop: async () => (await reader.stop(), await done), readerStats: () => reader.stats };
 }
 
 /**

@@ -40,6 +40,8 @@ export class TopologyFixture {
   config!: TandemConfig;
   readonly #running: InProcess[] = [];
   readonly appliers = new Map<string, Applier>();
+  /** In-process readers by short node name. */
+  readonly readers = new Map<string, InProcess>();
 
   constructor(readonly nodes: TopologyNode[]) {
     for (const n of nodes) this.endpoints.set(n.name, new Endpoint(n.engine, `it_${this.id}_${n.name}`, n.serverUrl));
@@ -86,6 +88,7 @@ export class TopologyFixture {
     const node = this.config.nodes.find((n) => n.name === this.nodeName(short))!;
     const reader = await startReaderInProcess(this.config, node, this.endpoint(short));
     this.#running.push(reader);
+    this.readers.set(short, reader);
     return reader;
   }
 

@@ -190,6 +190,43 @@ describe('TwoWayFilter: versions from shadow rows', () => {
   });
 });
 
+describe('TwoWayFilter: versions stamped without a logged change', () => {
+  it('counts a local version whose row change was not logged (a no-op UPDATE on MySQL), and publishes nothing for it', async () => {
+    const { sink, filter } = setup();
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 2, 'b', [5n, 1])), event(ordersShadow, 'u', null, shadowRow({ id: 2 }, 11n, 2, 'b')), event(orders, 'u', { id: 2, qty: 1 }, { id: 2, qty: 2 })], 1);
+    expect(sink.calls).toEqual(['begin', 'publish orders u', 'end 1']);
+    expect(sink.published[0]!.version?.ts).toBe(11n);
+    expect(filter.versionsWithoutChange).toBe(1);
+    expect(filter.unversioned).toBe(0);
+  });
+
+  it('takes the version of an update whose before image has the same key', async () => {
+    const { sink, filter } = setup();
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 2, 'b', [5n, 1])), event(orders, 'u', { id: 1, qty: 1 }, { id: 1, qty: 2 })], 1);
+    expect(sink.published[0]!.version?.ts).toBe(10n);
+    expect(filter.versionsWithoutChange).toBe(0);
+    expect(filter.unversioned).toBe(0);
+  });
+
+  it('counts the old key\'s tombstone of a key change as part of that change', async () => {
+    const { sink, filter } = setup();
+    await transaction(
+      filter,
+      [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 2, 'b', [5n, 1], true)), event(ordersShadow, 'c', null, shadowRow({ id: 2 }, 11n, 2, 'b')), event(orders, 'u', { id: 1, qty: 1 }, { id: 2, qty: 1 })],
+      1,
+    );
+    expect(sink.published[0]!.version?.ts).toBe(11n);
+    expect(filter.versionsWithoutChange).toBe(0);
+  });
+
+  it('does not count the shadow rows of an applier\'s transaction', async () => {
+    const { filter } = setup();
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 1, 'a'))], 1, 'a');
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 1, 'a')), event(orders, 'u', null, { id: 1, qty: 3 })], 2, 'a');
+    expect(filter.versionsWithoutChange).toBe(0);
+  });
+});
+
 describe('TwoWayFilter: transactions an applier wrote', () => {
   const appliedTx = () => [event(ordersShadow, 'u', null, shadowRow({ id: 1 }, 10n, 1, 'a', [5n, 1])), event(orders, 'u', null, { id: 1, qty: 9 }), event(notes, 'c', null, { id: 1, text: 1 })];
 
