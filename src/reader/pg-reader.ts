@@ -59,7 +59,7 @@ export class PgReader {
   get stats() {
     const published = this.#publisher?.stats;
     if (!published) return undefined;
-    return this.#filter ? { ...published, appliedSkipped: this.#filter.appliedSkipped, unversioned: this.#filter.unversioned, versionsWithoutChange: this.#filter.versionsWithoutChange } : { ...published };
+    return { ...published, ...this.#filter?.stats };
   }
 
   async run(): Promise<void> {

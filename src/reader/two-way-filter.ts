@@ -53,6 +53,11 @@ export class TwoWayFilter implements EventSink {
   versionsWithoutChange = 0;
   #withoutChangeWarned = new Set<string>();
 
+  /** The counters a reader adds to its own. */
+  get stats(): { appliedSkipped: number; unversioned: number; versionsWithoutChange: number } {
+    return { appliedSkipped: this.appliedSkipped, unversioned: this.unversioned, versionsWithoutChange: this.versionsWithoutChange };
+  }
+
   constructor(next: EventSink, setup: TwoWayReading, log: Logger) {
     this.#next = next;
     this.#setup = setup;
@@ -133,11 +138,12 @@ export class TwoWayFilter implements EventSink {
 
   #countVersionsWithoutChange(): void {
     this.versionsWithoutChange += this.#pending.size;
-    for (const [id, { table: name, version }] of this.#pending) {
-      if (this.#withoutChangeWarned.has(name)) continue;
-      this.#withoutChangeWarned.add(name);
+    for (const [id, { table, version }] of this.#pending) {
+      if (this.#withoutChangeWarned.has(table)) continue;
+      this.#withoutChangeWarned.add(table);
+      const [, ...key] = JSON.parse(id) as unknown[];
       this.#log.warn(
-        { table: name, shadowKey: id, version: { ts: String(version.ts), rank: version.rank } },
+        { table: (JSON.parse(table) as string[]).join('.'), key, version: { ts: String(version.ts), rank: version.rank } },
         'a local statement stamped a new version on a two-way row but logged no change of it (an UPDATE that changed nothing, INSERT IGNORE or ON CONFLICT DO NOTHING of an existing key); ' +
           'if the other side changes this row concurrently the two may differ until the row is written again — run tandem verify; see docs/ARCHITECTURE.md "Known gap". Warned once per table; counted as versionsWithoutChange',
       );

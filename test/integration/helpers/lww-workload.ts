@@ -47,7 +47,8 @@ export async function writeHotKeys(fx: TopologyFixture, node: string, options: H
   const writes: RecordedWrite[] = [];
   const p = (n: number) => ph(e.engine, n);
   const shadow = `tandem_v_${HOT}`;
-  const versionSql = `SELECT tandem_ts AS ts, tandem_rank AS rank, tandem_prev_ts AS prev, tandem_deleted AS deleted FROM ${shadow} WHERE id = ${p(1)}`;
+  const versionSql = `SELECT tandem_ts AS ts, tandem_rank AS rank, tandem_prev_ts AS prev, tandem_deleted AS deleted, tandem_node AS stamped_by FROM ${shadow} WHERE id = ${p(1)}`;
+  const self = fx.nodeName(node);
   let n = 0;
   try {
     while (!options.until()) {
@@ -78,7 +79,10 @@ export async function writeHotKeys(fx: TopologyFixture, node: string, options: H
         }
         const after = (await e.query(versionSql, [key]))[0];
         await e.query('COMMIT');
-        if (after && after.ts !== before) {
+        // Only a version this node's trigger stamped is this write's: an UPDATE or DELETE that found no row
+        // stamps nothing, and with no shadow row to lock at the start an applier may have versioned the key
+        // meanwhile (its version, not ours).
+        if (after && after.ts !== before && after.stamped_by === self) {
           const deleted = after.deleted === 'true' || after.deleted === '1' || after.deleted === 't';
           writes.push({ node, key, value: deleted ? null : value, ts: BigInt(after.ts!), rank: Number(after.rank), prevTs: BigInt(after.prev!) });
         }

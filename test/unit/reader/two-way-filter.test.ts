@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { silentLogger } from '../../../src/logging.js';
 import type { ChangeEvent, Operation, RowImage } from '../../../src/model/change-event.js';
 import type { TableSchema } from '../../../src/model/table.js';
@@ -65,7 +66,7 @@ function shadowRow(key: RowImage, ts: bigint, rank: number, node: string, prev: 
   return { ...key, [V.ts]: ts, [V.rank]: rank, [V.node]: node, [V.deleted]: deleted, [V.prevTs]: prev[0], [V.prevRank]: prev[1] };
 }
 
-function setup(relays: (origin: string) => boolean = () => false, progressTables = [{ schema: 'public', table: 'tandem_progress' }]) {
+function setup(relays: (origin: string) => boolean = () => false, progressTables = [{ schema: 'public', table: 'tandem_progress' }], log = silentLogger()) {
   const sink = new FakeSink();
   const reading: TwoWayReading = {
     shadows: [
@@ -75,7 +76,7 @@ function setup(relays: (origin: string) => boolean = () => false, progressTables
     progressTables,
     relays,
   };
-  const filter = new TwoWayFilter(sink, reading, silentLogger());
+  const filter = new TwoWayFilter(sink, reading, log);
   return { sink, filter };
 }
 
@@ -198,6 +199,18 @@ describe('TwoWayFilter: versions stamped without a logged change', () => {
     expect(sink.published[0]!.version?.ts).toBe(11n);
     expect(filter.versionsWithoutChange).toBe(1);
     expect(filter.unversioned).toBe(0);
+  });
+
+  it('warns once per table, naming the table and the key, and counts every such version', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const { filter } = setup(undefined, undefined, pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }));
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 7 }, 10n, 2, 'b'))], 1);
+    await transaction(filter, [event(ordersShadow, 'u', null, shadowRow({ id: 8 }, 11n, 2, 'b'))], 2);
+    expect(filter.versionsWithoutChange).toBe(2);
+    expect(filter.stats).toEqual({ appliedSkipped: 0, unversioned: 0, versionsWithoutChange: 2 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ table: 'public.orders', key: [7], version: { ts: '10', rank: 2 } });
+    expect(String(lines[0]!.msg)).toMatch(/Known gap/);
   });
 
   it('takes the version of an update whose before image has the same key', async () => {
